@@ -1,0 +1,103 @@
+"""``get_scheduler``, a validated drop-in for transformers', and ``lr_curve``, its closed form."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any
+
+import numpy as np
+import torch
+from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
+
+from .validate import check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
+
+_PLATEAU_ARGUMENTS = tuple(inspect.signature(ReduceLROnPlateau).parameters)[1:]
+
+
+def _plateau_scheduler(optimizer: torch.optim.Optimizer, kwargs: dict[str, Any]) -> ReduceLROnPlateau:
+    unknown = sorted(set(kwargs) - set(_PLATEAU_ARGUMENTS))
+    if unknown:
+        raise TypeError(
+            f"'reduce_lr_on_plateau' got unknown arguments {unknown}. ReduceLROnPlateau accepts: "
+            f"{', '.join(_PLATEAU_ARGUMENTS)}."
+        )
+    return ReduceLROnPlateau(optimizer, **kwargs)
+
+
+def get_scheduler(
+    name: Any,
+    optimizer: torch.optim.Optimizer,
+    num_warmup_steps: int | None = None,
+    num_training_steps: int | None = None,
+    scheduler_specific_kwargs: dict[str, Any] | None = None,
+) -> LambdaLR | ReduceLROnPlateau:
+    """transformers' ``get_scheduler``, with the same call and the same learning rates, that
+    refuses bad arguments instead of training with a wrong schedule.
+
+    Every param group's lr is ``initial_lr * f(step)`` with ``f`` the closed form of ``name``
+    in ``lrlib.schedules``. The lambda is a ``functools.partial`` of a module-level function,
+    so ``torch.save(scheduler)`` and ``state_dict()``/``load_state_dict()`` resume exactly.
+
+    >>> model = torch.nn.Linear(2, 1)
+    >>> optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    >>> scheduler = get_scheduler("linear", optimizer, num_warmup_steps=2, num_training_steps=10)
+    >>> lrs = []
+    >>> for _ in range(3):
+    ...     lrs.append(optimizer.param_groups[0]["lr"])
+    ...     optimizer.step()
+    ...     scheduler.step()
+    >>> lrs
+    [0.0, 0.0005, 0.001]
+    """
+    schedule = schedule_for(name)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}.")
+    if schedule.name == "greedy":
+        raise ValueError(
+            "'greedy' (GreedyLR) is transformers' own metric-driven scheduler and lrlib does not reimplement "
+            "it: use transformers.get_scheduler('greedy', optimizer, scheduler_specific_kwargs=...) and call "
+            "scheduler.step(metric)."
+        )
+    if schedule.name == "reduce_lr_on_plateau":
+        warn_if_warmup_ignored(schedule, num_warmup_steps)
+        return _plateau_scheduler(optimizer, dict(scheduler_specific_kwargs or {}))
+    lr = check_lr("optimizer.defaults['lr']", float(optimizer.defaults["lr"]))
+    schedule, kwargs = resolve(
+        schedule.name,
+        lr=lr,
+        num_warmup_steps=num_warmup_steps,
+        num_training_steps=num_training_steps,
+        scheduler_specific_kwargs=scheduler_specific_kwargs,
+    )
+    return LambdaLR(optimizer, functools.partial(schedule.function, **kwargs))
+
+
+def lr_curve(
+    name: Any,
+    num_steps: int,
+    *,
+    lr: float = 1.0,
+    num_warmup_steps: int | None = None,
+    num_training_steps: int | None = None,
+    **scheduler_specific_kwargs: Any,
+) -> np.ndarray:
+    """The lr at steps 0 .. num_steps-1, in closed form: ``lr * f(step)``.
+
+    Step ``k`` is what ``optimizer.param_groups[0]['lr']`` reads before the (k+1)-th
+    ``optimizer.step()`` of a run whose optimizer was made with ``lr``. ``num_steps`` may go
+    past ``num_training_steps``, to see what a schedule does when training runs too long.
+
+    >>> lr_curve("cosine", 5, lr=1e-3, num_warmup_steps=1, num_training_steps=3).round(6).tolist()
+    [0.0, 0.001, 0.0005, 0.0, 0.0005]
+    """
+    num_steps = check_step_count("num_steps", num_steps)
+    lr = check_lr("lr", lr)
+    schedule, kwargs = resolve(
+        name,
+        lr=lr,
+        num_warmup_steps=num_warmup_steps,
+        num_training_steps=num_training_steps,
+        scheduler_specific_kwargs=scheduler_specific_kwargs,
+    )
+    return lr * schedule.function(np.arange(num_steps, dtype=np.float64), **kwargs)
