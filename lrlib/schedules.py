@@ -30,9 +30,7 @@ def _steps_in_multiplier_out(schedule: Callable[..., np.ndarray]) -> Callable[..
         steps = np.asarray(step, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             multiplier = schedule(steps, **parameters)
-        if steps.ndim == 0:
-            return float(multiplier)
-        return np.broadcast_to(multiplier, steps.shape).astype(np.float64, copy=False)
+        return float(multiplier) if steps.ndim == 0 else multiplier
 
     return wrapper
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import os
+import sys
 import warnings
 from typing import Any
 
@@ -43,16 +45,20 @@ def curve_schedule_for(name: Any) -> Schedule:
     return schedule
 
 
-def check_step_count(argument: str, value: Any, *, minimum: int = 0) -> int:
-    """``value`` as an int, or a TypeError/ValueError naming ``argument``."""
+def check_whole_number(argument: str, value: Any, *, minimum: int, hint: str = "") -> int:
+    """``value`` as an int >= ``minimum``, or a TypeError/ValueError naming ``argument``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{argument} must be a whole number of steps, got {value!r} ({type(value).__name__}). "
-            "Round it yourself, e.g. math.ceil(0.06 * num_training_steps)."
-        )
+        raise TypeError(f"{argument} must be a whole number, got {value!r} ({type(value).__name__}).{hint}")
     if value < minimum:
         raise ValueError(f"{argument} must be >= {minimum}, got {value}.")
     return int(value)
+
+
+def check_step_count(argument: str, value: Any, *, minimum: int = 0) -> int:
+    """A number of steps: a whole number >= ``minimum``."""
+    return check_whole_number(
+        argument, value, minimum=minimum, hint=" Round it yourself, e.g. math.ceil(0.06 * num_training_steps)."
+    )
 
 
 def check_lr(argument: str, value: Any) -> float:
@@ -78,10 +84,9 @@ def _check_fraction(argument: str, value: Any) -> float:
 
 
 def _check_positive(argument: str, value: Any) -> float:
-    value = _check_real(argument, value)
-    if value <= 0:
+    if _check_real(argument, value) <= 0:
         raise ValueError(f"{argument} must be > 0, got {value!r}.")
-    return value
+    return float(value)
 
 
 def _check_kwargs_known(schedule: Schedule, kwargs: dict[str, Any]) -> None:
@@ -111,8 +116,17 @@ def warn_if_warmup_ignored(schedule: Schedule, num_warmup_steps: Any) -> None:
             f"{schedule.name!r} ignores num_warmup_steps={num_warmup_steps}: it does not warm up. "
             "Use 'constant_with_warmup' for a warmup followed by a constant lr.",
             ScheduleWarning,
-            stacklevel=4,
+            stacklevel=_first_frame_outside_lrlib(),
         )
+
+
+def _first_frame_outside_lrlib() -> int:
+    """The ``stacklevel`` that points a warning at the user's line, not at lrlib's."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _check_step_counts(schedule: Schedule, num_warmup_steps: Any, num_training_steps: Any) -> tuple[int | None, int | None]:
@@ -145,9 +159,9 @@ def _check_step_counts(schedule: Schedule, num_warmup_steps: Any, num_training_s
 def _resolve_min_lr(kwargs: dict[str, Any], lr: float) -> float:
     min_lr, min_lr_rate = kwargs.pop("min_lr", None), kwargs.pop("min_lr_rate", None)
     if (min_lr is None) == (min_lr_rate is None):
-        given = "both" if min_lr is not None else "neither"
+        given = "both were" if min_lr is not None else "neither was"
         raise ValueError(
-            f"Give exactly one of min_lr (an absolute lr) or min_lr_rate (a fraction of the lr); {given} was "
+            f"Give exactly one of min_lr (an absolute lr) or min_lr_rate (a fraction of the lr); {given} "
             "given. Example: scheduler_specific_kwargs={'min_lr_rate': 0.1}."
         )
     if min_lr_rate is not None:
@@ -165,7 +179,7 @@ def _resolve_specific(schedule: Schedule, kwargs: dict[str, Any], lr: float, war
     name = schedule.name
     if "num_cycles" in kwargs:
         if name == "cosine_with_restarts":
-            kwargs["num_cycles"] = check_step_count("num_cycles", kwargs["num_cycles"], minimum=1)
+            kwargs["num_cycles"] = check_whole_number("num_cycles", kwargs["num_cycles"], minimum=1)
         else:
             kwargs["num_cycles"] = _check_positive("num_cycles", kwargs["num_cycles"])
     if "power" in kwargs:
@@ -189,7 +203,7 @@ def _resolve_specific(schedule: Schedule, kwargs: dict[str, Any], lr: float, war
         kwargs["warmup_lr_rate"] = _check_fraction("warmup_lr_rate", kwargs["warmup_lr_rate"])
     if name == "inverse_sqrt":
         timescale = kwargs.get("timescale")
-        kwargs["timescale"] = (warmup or 10_000) if timescale is None else check_step_count("timescale", timescale, minimum=1)
+        kwargs["timescale"] = (warmup or 10_000) if timescale is None else check_whole_number("timescale", timescale, minimum=1)
     if name == "warmup_stable_decay":
         _resolve_wsd(kwargs, warmup, training)
     return kwargs

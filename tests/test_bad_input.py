@@ -1,0 +1,141 @@
+"""Every bad input gets a ValueError/TypeError that names the argument and the fix.
+
+The cases here are the rows of docs/errors.md; a test keeps the two in step.
+"""
+
+import math
+import pathlib
+import warnings
+
+import pytest
+import torch
+
+import lrlib
+from conftest import make_optimizer
+
+# (name, num_warmup_steps, num_training_steps, scheduler_specific_kwargs, error, message pattern)
+BAD_SCHEDULES = [
+    ("cosin", 10, 100, {}, ValueError, r"name='cosin' is not a schedule\. Did you mean 'cosine'\?"),
+    ("linear", -1, 100, {}, ValueError, r"num_warmup_steps must be >= 0, got -1"),
+    ("linear", 10.5, 100, {}, TypeError, r"num_warmup_steps must be a whole number, got 10\.5 \(float\)\. Round it yourself"),
+    ("linear", True, 100, {}, TypeError, r"num_warmup_steps must be a whole number"),
+    ("linear", 10, 100.0, {}, TypeError, r"num_training_steps must be a whole number, got 100\.0"),
+    ("linear", 200, 100, {}, ValueError, r"num_warmup_steps=200 is larger than num_training_steps=100"),
+    ("linear", 0, 0, {}, ValueError, r"num_training_steps must be >= 1, got 0"),
+    ("linear", 10, None, {}, ValueError, r"'linear' requires num_training_steps"),
+    ("cosine", None, 100, {}, ValueError, r"'cosine' requires num_warmup_steps \(use 0 for no warmup\)"),
+    ("cosine", 10, 100, {"num_cycles": 0}, ValueError, r"num_cycles must be > 0, got 0"),
+    ("cosine", 10, 100, {"num_cycle": 2}, TypeError, r"unknown argument 'num_cycle'\. Did you mean 'num_cycles'\?"),
+    ("linear", 10, 100, {"num_cycles": 2}, TypeError, r"'linear' got an unknown argument 'num_cycles'\..*takes no scheduler_specific_kwargs"),
+    ("cosine_with_restarts", 10, 100, {"num_cycles": 0}, ValueError, r"num_cycles must be >= 1, got 0"),
+    ("cosine_with_restarts", 10, 100, {"num_cycles": 1.5}, TypeError, r"num_cycles must be a whole number"),
+    ("polynomial", 10, 100, {"lr_end": 1e-3}, ValueError, r"lr_end=0\.001 must be >= 0 and smaller than lr=0\.001.*not a ratio"),
+    ("polynomial", 10, 100, {"lr_end": -1e-5}, ValueError, r"lr_end=-1e-05 must be >= 0"),
+    ("polynomial", 10, 100, {"power": 0}, ValueError, r"power must be > 0, got 0"),
+    ("polynomial", 100, 100, {}, ValueError, r"'polynomial' needs num_training_steps > num_warmup_steps"),
+    ("cosine_with_min_lr", 10, 100, {}, ValueError, r"exactly one of min_lr .* or min_lr_rate .*neither was given"),
+    ("cosine_with_min_lr", 10, 100, {"min_lr": 1e-5, "min_lr_rate": 0.1}, ValueError, r"exactly one of min_lr.*both were given"),
+    ("cosine_with_min_lr", 10, 100, {"min_lr_rate": 1.5}, ValueError, r"min_lr_rate must be in \[0, 1\], got 1\.5"),
+    ("cosine_warmup_with_min_lr", 10, 100, {"min_lr": 2e-3}, ValueError, r"min_lr=0\.002 must be in \[0, lr=0\.001\]"),
+    ("cosine_warmup_with_min_lr", 10, 100, {"min_lr_rate": 0.1, "warmup_lr_rate": 2}, ValueError, r"warmup_lr_rate must be in \[0, 1\]"),
+    ("inverse_sqrt", 10, None, {"timescale": 0}, ValueError, r"timescale must be >= 1, got 0"),
+    ("warmup_stable_decay", 10, 100, {}, ValueError, r"'warmup_stable_decay' requires 'num_decay_steps'"),
+    ("warmup_stable_decay", 10, 100, {"num_decay_steps": -5}, ValueError, r"num_decay_steps must be >= 0, got -5"),
+    ("warmup_stable_decay", 10, 100, {"num_decay_steps": 20, "warmup_type": "exp"}, ValueError, r"warmup_type='exp' is not a WSD shape"),
+    ("warmup_stable_decay", 10, 100, {"num_decay_steps": 20, "decay_type": "step"}, ValueError, r"decay_type='step' is not a WSD shape"),
+    ("warmup_stable_decay", 10, 100, {"num_decay_steps": 20, "min_lr_ratio": -0.1}, ValueError, r"min_lr_ratio must be in \[0, 1\]"),
+    ("warmup_stable_decay", 30, 100, {"num_decay_steps": 80}, ValueError, r"30 \+ 80 = 110 is longer than num_training_steps=100"),
+    ("warmup_stable_decay", 10, 100, {"num_decay_steps": 20, "num_stable_steps": 50}, ValueError, r"= 80, but num_training_steps=100.*make them agree"),
+    ("warmup_stable_decay", 10, None, {"num_decay_steps": 20}, ValueError, r"needs num_training_steps, or num_stable_steps"),
+    ("reduce_lr_on_plateau", None, None, {}, ValueError, r"'reduce_lr_on_plateau' has no curve: its lr depends on a metric"),
+]
+
+
+def _ids(cases):
+    return [f"{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in cases]
+
+
+@pytest.mark.parametrize("name,warmup,training,kwargs,error,pattern", BAD_SCHEDULES, ids=_ids(BAD_SCHEDULES))
+def test_lr_curve_refuses_bad_input_with_a_message_that_names_it(name, warmup, training, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        lrlib.lr_curve(name, 10, lr=1e-3, num_warmup_steps=warmup, num_training_steps=training, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "name,warmup,training,kwargs,error,pattern",
+    [case for case in BAD_SCHEDULES if case[0] != "reduce_lr_on_plateau"],
+    ids=_ids([case for case in BAD_SCHEDULES if case[0] != "reduce_lr_on_plateau"]),
+)
+def test_get_scheduler_refuses_the_same_input_and_leaves_the_optimizer_alone(name, warmup, training, kwargs, error, pattern):
+    optimizer = make_optimizer()
+    with pytest.raises(error, match=pattern):
+        lrlib.get_scheduler(name, optimizer, warmup, training, scheduler_specific_kwargs=kwargs)
+    assert [group["lr"] for group in optimizer.param_groups] == [1e-3, 5e-4]
+    assert all("initial_lr" not in group for group in optimizer.param_groups)
+
+
+@pytest.mark.parametrize(
+    "arguments,error,pattern",
+    [
+        ({"lr": math.nan}, ValueError, r"lr must be a finite number > 0, got nan"),
+        ({"lr": 0.0}, ValueError, r"lr must be a finite number > 0, got 0\.0"),
+        ({"lr": -1e-3}, ValueError, r"lr must be a finite number > 0"),
+        ({"lr": "1e-3"}, TypeError, r"lr must be a number such as 1e-3, got '1e-3' \(str\)"),
+        ({"num_steps": -1}, ValueError, r"num_steps must be >= 0, got -1"),
+        ({"num_steps": 10.0}, TypeError, r"num_steps must be a whole number"),
+    ],
+)
+def test_lr_curve_refuses_a_bad_lr_or_step_count(arguments, error, pattern):
+    call = {"num_steps": 10, "lr": 1e-3, **arguments}
+    with pytest.raises(error, match=pattern):
+        lrlib.lr_curve("linear", call.pop("num_steps"), num_warmup_steps=1, num_training_steps=10, **call)
+
+
+def test_get_scheduler_refuses_what_is_not_an_optimizer():
+    with pytest.raises(TypeError, match=r"optimizer must be a torch\.optim\.Optimizer, got list"):
+        lrlib.get_scheduler("linear", [], 1, 10)
+
+
+def test_scheduler_specific_kwargs_must_be_a_dict(optimizer):
+    with pytest.raises(TypeError, match=r"scheduler_specific_kwargs must be a dict"):
+        lrlib.get_scheduler("cosine", optimizer, 1, 10, scheduler_specific_kwargs=[("num_cycles", 1)])
+
+
+def test_a_name_that_is_not_a_string_is_a_type_error(optimizer):
+    with pytest.raises(TypeError, match=r"name must be a string such as 'cosine', got 3 \(int\)"):
+        lrlib.get_scheduler(3, optimizer, 1, 10)
+
+
+def test_greedy_points_to_transformers(optimizer):
+    with pytest.raises(ValueError, match=r"use transformers\.get_scheduler\('greedy'"):
+        lrlib.get_scheduler("greedy", optimizer)
+
+
+def test_reduce_lr_on_plateau_is_torchs_and_refuses_unknown_arguments(optimizer):
+    scheduler = lrlib.get_scheduler("reduce_lr_on_plateau", optimizer, scheduler_specific_kwargs={"patience": 2})
+    assert isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau) and scheduler.patience == 2
+    with pytest.raises(TypeError, match=r"unknown arguments \['patients'\]. ReduceLROnPlateau accepts: mode, factor, patience"):
+        lrlib.get_scheduler("reduce_lr_on_plateau", optimizer, scheduler_specific_kwargs={"patients": 2})
+
+
+@pytest.mark.parametrize("name", ["constant", "reduce_lr_on_plateau"])
+def test_a_warmup_given_to_a_schedule_without_one_warns_and_names_the_alternative(name, optimizer):
+    with pytest.warns(lrlib.ScheduleWarning, match=r"ignores num_warmup_steps=100.*Use 'constant_with_warmup'") as record:
+        lrlib.get_scheduler(name, optimizer, num_warmup_steps=100, num_training_steps=1000)
+    assert record[0].filename == __file__  # the warning points at the caller's line
+
+
+def test_constant_without_warmup_does_not_warn(optimizer):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lrlib.get_scheduler("constant", optimizer, num_warmup_steps=0, num_training_steps=1000)
+        lrlib.lr_curve("constant", 5)
+
+
+def test_the_docs_table_lists_every_bad_input():
+    table = (pathlib.Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(BAD_SCHEDULES) + 8
+    for name, warmup, training, kwargs, error, _ in BAD_SCHEDULES:
+        call = f"`{name}`, W={warmup}, T={training}, {kwargs or '—'}"
+        assert any(row.startswith(f"| {call} |") and error.__name__ in row for row in rows), call

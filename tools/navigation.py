@@ -1,0 +1,136 @@
+"""Write every notebook's navigation cells and the README's table of contents from one file.
+
+notebooks/contents.json is the table of contents. Each notebook gets, from it:
+- a "nav-header" cell right after its title cell: its place in the collection, minutes, Binder link;
+- a "nav-footer" cell at the end: previous | contents | next.
+The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->.
+
+Usage: python tools/navigation.py          # write
+       python tools/navigation.py --check  # list what is out of date, exit 1 if anything is
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+import nbformat
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+START, END = "<!-- contents:start -->", "<!-- contents:end -->"
+
+
+def load_contents() -> dict:
+    return json.loads((NOTEBOOKS / "contents.json").read_text())
+
+
+def binder_url(contents: dict, path: str) -> str:
+    repo, branch = contents["binder_repository"], contents["branch"]
+    return f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
+
+
+def label(entry: dict) -> str:
+    return f"{entry['file'][:2]} · {entry['title']}"
+
+
+def header_text(contents: dict, index: int) -> str:
+    entry = contents["notebooks"][index]
+    badge = f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder_url(contents, 'notebooks/' + entry['file'])})"
+    last = len(contents["notebooks"]) - 1
+    return (f"{badge} · *Warmup, explained*, notebook {index} of {last} · about {entry['minutes']} min · "
+            f"[contents]({contents['notebooks'][0]['file']})")
+
+
+def footer_text(contents: dict, index: int) -> str:
+    entries = contents["notebooks"]
+    previous = f"← [{label(entries[index - 1])}]({entries[index - 1]['file']})" if index > 0 else "←"
+    following = f"[{label(entries[index + 1])}]({entries[index + 1]['file']}) →" if index < len(entries) - 1 else "→"
+    return f"---\n{previous} | [Contents]({entries[0]['file']}) | {following}"
+
+
+def _tagged(cell, tag: str) -> bool:
+    return tag in cell.get("metadata", {}).get("tags", [])
+
+
+def with_navigation(notebook, contents: dict, index: int):
+    """The notebook with its title checked and its two navigation cells (re)written."""
+    cells = [cell for cell in notebook.cells if not (_tagged(cell, "nav-header") or _tagged(cell, "nav-footer"))]
+    header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata={"tags": ["nav-header"]})
+    footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata={"tags": ["nav-footer"]})
+    header.id, footer.id = "nav-header", "nav-footer"  # fixed ids: rewriting changes nothing
+    notebook.cells = cells[:1] + [header] + cells[1:] + [footer]
+    return notebook
+
+
+def title_problems(notebook, entry: dict) -> list[str]:
+    """What the notebook's first cell lacks of the header the guide asks for."""
+    first = notebook.cells[0].source if notebook.cells else ""
+    expected = f"# {label(entry)}"
+    problems = [] if first.startswith(expected) else [f"first line should be {expected!r}"]
+    problems += [f"header lacks {word!r}" for word in ("What you will learn", "Time", "Prerequisites") if word not in first]
+    return problems
+
+
+def readme_table(contents: dict) -> str:
+    rows = ["| # | notebook | what you learn | minutes |", "| --- | --- | --- | --- |"]
+    for entry in contents["notebooks"]:
+        rows.append(f"| {entry['file'][:2]} | [{entry['title']}](notebooks/{entry['file']}) | {entry['learn']} | {entry['minutes']} |")
+    return "\n".join(rows)
+
+
+def _navigation_cells(notebook) -> list[tuple[list, str]]:
+    return [(c.metadata.get("tags", []), c.source) for c in notebook.cells if _tagged(c, "nav-header") or _tagged(c, "nav-footer")]
+
+
+def stale(contents: dict) -> list[str]:
+    """Everything out of date with contents.json, as sentences; empty when all is current."""
+    found = []
+    listed = {entry["file"] for entry in contents["notebooks"]}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        if path.name not in listed:
+            found.append(f"{path.name} is not in notebooks/contents.json")
+    for index, entry in enumerate(contents["notebooks"]):
+        path = NOTEBOOKS / entry["file"]
+        if not path.exists():
+            found.append(f"{entry['file']} is listed but missing")
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        found += [f"{entry['file']}: {problem}" for problem in title_problems(notebook, entry)]
+        current = _navigation_cells(notebook)
+        wanted = _navigation_cells(with_navigation(nbformat.read(path, as_version=4), contents, index))
+        if current != wanted or not (_tagged(notebook.cells[1], "nav-header") and _tagged(notebook.cells[-1], "nav-footer")):
+            found.append(f"{entry['file']}: navigation cells are out of date")
+    readme = README.read_text()
+    if f"{START}\n{readme_table(contents)}\n{END}" not in readme:
+        found.append("README.md: the table of contents is out of date")
+    return found
+
+
+def write(contents: dict) -> None:
+    for index, entry in enumerate(contents["notebooks"]):
+        path = NOTEBOOKS / entry["file"]
+        if path.exists():
+            nbformat.write(with_navigation(nbformat.read(path, as_version=4), contents, index), path)
+    readme = README.read_text()
+    before, _, rest = readme.partition(START)
+    _, _, after = rest.partition(END)
+    README.write_text(f"{before}{START}\n{readme_table(contents)}\n{END}{after}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Notebook navigation and README contents from notebooks/contents.json")
+    parser.add_argument("--check", action="store_true", help="only report what is out of date")
+    contents = load_contents()
+    if not parser.parse_args().check:
+        write(contents)
+    problems = stale(contents)
+    print("\n".join(problems) or "navigation and contents are up to date")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
