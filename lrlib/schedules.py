@@ -191,7 +191,10 @@ def cosine_warmup_with_min_lr(
     num_cycles: float = 0.5,
     warmup_lr_rate: float | None = None,
 ) -> np.ndarray:
-    """Like ``cosine_with_min_lr`` but shifted one step earlier (its own off-by-one convention):
+    """f(s) = (s + 1) / max(1, W) for s < W, else r + (1 - r) * 0.5 * (1 + cos(2*pi*c*p')),
+    p' = (s - W + 1) / max(1, T - W).
+
+    Like ``cosine_with_min_lr`` but shifted one step earlier (its own off-by-one convention):
 
     - warmup, s < W: (s + 1) / max(1, W), or w + (1 - w) * s / max(1, W - 1) when
       warmup_lr_rate w is given — so the first step is 1/W (or w), not 0, and step W-1 is 1;
@@ -236,7 +239,10 @@ def warmup_stable_decay(
     min_lr_ratio: float = 0.0,
     num_cycles: float = 0.5,
 ) -> np.ndarray:
-    """Warmup-stable-decay with S = num_stable_steps, D = num_decay_steps, r = min_lr_ratio:
+    """f(s) = r + (1 - r) * g(s / max(1, W)) for s < W; 1 for s < W + S;
+    r + (1 - r) * h((s - W - S) / max(1, D)) for s < W + S + D; r after.
+
+    Warmup-stable-decay with S = num_stable_steps, D = num_decay_steps, r = min_lr_ratio:
 
     - warmup, s < W: r + (1 - r) * g(s / max(1, W)), g = linear p | cosine 0.5(1-cos(pi p)) | 1-sqrt 1-sqrt(1-p);
     - stable, W <= s < W + S: 1;

@@ -1,0 +1,42 @@
+"""The README and the notebooks' navigation are written from their sources and stay current."""
+
+import pathlib
+import re
+import sys
+
+import lrlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import navigation  # noqa: E402
+import schedule_table  # noqa: E402
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_every_notebook_has_a_header_and_navigation_matching_the_table_of_contents():
+    assert navigation.stale(navigation.load_contents()) == []
+
+
+def test_every_listed_notebook_links_to_binder_at_itself():
+    contents = navigation.load_contents()
+    for index, entry in enumerate(contents["notebooks"]):
+        header = navigation.header_text(contents, index)
+        assert f"urlpath=lab/tree/notebooks/{entry['file']})" in header
+
+
+def test_readme_schedule_table_is_written_from_the_registry():
+    assert schedule_table.block() in README
+    for name in lrlib.SCHEDULE_NAMES:
+        assert f"| `{name}` |" in README
+
+
+def test_readme_names_the_two_commands_and_the_binder_link_opens_the_first_notebook():
+    assert "| `make lab` |" in README and "| `make test` |" in README
+    assert "urlpath=lab/tree/notebooks/00_start_here.ipynb" in README
+
+
+def test_readme_example_prints_what_it_says():
+    lrs = lrlib.lr_curve("cosine", 1950, lr=1e-3, num_warmup_steps=100, num_training_steps=1950)
+    shown = re.search(r"# \((.*?)\): warmup from 0", README).group(1)
+    assert shown == f"{lrs[0]}, {lrs[100]}, {lrs[1949]:.1e}"

@@ -1,0 +1,230 @@
+"""lrlib.ScheduleGuard: one warning per kind of loop/schedule mismatch, with the numbers."""
+
+import warnings
+
+import pytest
+import torch
+
+import lrlib
+from lrlib.guard import PROBLEMS
+
+T = 20
+
+
+def make_run(num_warmup_steps=4, num_training_steps=T, name="linear"):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    scheduler = lrlib.get_scheduler(name, optimizer, num_warmup_steps=num_warmup_steps,
+                                    num_training_steps=num_training_steps)
+    return model, optimizer, scheduler
+
+
+def train_step(model, optimizer, scale=1.0):
+    loss = model(torch.ones(4, 3)).pow(2).mean() * scale
+    loss.backward()
+
+
+def run(loop, **run_arguments):
+    """Run ``loop(model, optimizer, guard)`` and return the guard and the ScheduleWarnings it raised."""
+    model, optimizer, scheduler = make_run(**run_arguments)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # torch's own order check fires in the buggy loops too; these tests are about the guard's.
+        warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step..` before")
+        with lrlib.ScheduleGuard(scheduler, T) as guard:
+            loop(model, optimizer, guard)
+    assert all(issubclass(w.category, lrlib.ScheduleWarning) for w in caught), [str(w.message) for w in caught]
+    return guard, [str(w.message) for w in caught]
+
+
+def correct_loop(steps):
+    def loop(model, optimizer, guard):
+        for _ in range(steps):
+            optimizer.zero_grad()
+            train_step(model, optimizer)
+            optimizer.step()
+            guard.step()
+    return loop
+
+
+def test_a_correct_loop_raises_no_warning_and_uses_the_whole_schedule():
+    guard, caught = run(correct_loop(T))
+    assert caught == []
+    assert guard.summary() == "stepped 20 of 20 planned steps (100%); last lr 0 = 0% of peak"
+
+
+def test_a_correct_accumulation_loop_raises_no_warning():
+    def loop(model, optimizer, guard):
+        for index in range(4 * T):
+            train_step(model, optimizer, scale=0.25)
+            if (index + 1) % 4 == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+                guard.step()
+    guard, caught = run(loop)
+    assert caught == []
+    assert (guard.steps, guard.optimizer_steps) == (T, T)
+
+
+def test_stepping_past_the_end_warns_once_with_the_numbers():
+    guard, caught = run(correct_loop(T + 10))
+    assert caught == [guard.warnings[0]]
+    assert "step 21 > num_training_steps=20" in caught[0]
+    assert "lrlib.training_steps" in caught[0]
+    assert guard.summary().startswith("stepped 30 of 20 planned steps (150%)")
+
+
+def test_stepping_the_scheduler_per_micro_batch_warns_once():
+    def loop(model, optimizer, guard):
+        for index in range(4 * 5):
+            train_step(model, optimizer, scale=0.25)
+            if (index + 1) % 4 == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+            guard.step()
+    guard, caught = run(loop)
+    assert len(caught) == 1
+    assert caught[0].startswith("scheduler.step() ran 2 times without an optimizer.step() in between "
+                                "(scheduler steps: 2, optimizer steps: 0)")
+    assert "gradient accumulation" in caught[0]
+
+
+def test_stepping_the_scheduler_once_per_epoch_warns_once():
+    def loop(model, optimizer, guard):
+        for _ in range(3):
+            for _ in range(5):
+                optimizer.zero_grad()
+                train_step(model, optimizer)
+                optimizer.step()
+            guard.step()
+    guard, caught = run(loop)
+    assert len(caught) == 1
+    assert caught[0].startswith("optimizer.step() ran 2 times without a scheduler.step() "
+                                "(optimizer steps: 2, scheduler steps: 0)")
+    assert "not once per epoch" in caught[0]
+
+
+def test_stepping_the_scheduler_before_the_optimizer_warns_once():
+    def loop(model, optimizer, guard):
+        for _ in range(T):
+            optimizer.zero_grad()
+            train_step(model, optimizer)
+            guard.step()
+            optimizer.step()
+    guard, caught = run(loop)
+    assert len(caught) == 1
+    assert caught[0].startswith("scheduler.step() was called before the first optimizer.step(), so the "
+                                "schedule's first lr (0) was never used")
+
+
+def checkpoint_after(steps):
+    model, optimizer, scheduler = make_run()
+    correct_loop(steps)(model, optimizer, scheduler)
+    return {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
+
+
+def resumed_run(checkpoint, load_scheduler, through_guard=False):
+    model, optimizer, scheduler = make_run()
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    if load_scheduler and not through_guard:
+        scheduler.load_state_dict(checkpoint["scheduler"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        guard = lrlib.ScheduleGuard(scheduler, T)
+        if through_guard:
+            guard.load_state_dict(checkpoint["scheduler"])
+        correct_loop(T - 8)(model, optimizer, guard)
+        guard.close()
+    return guard, [str(w.message) for w in caught]
+
+
+def test_resuming_without_the_scheduler_state_warns_that_warmup_starts_again():
+    guard, caught = resumed_run(checkpoint_after(8), load_scheduler=False)
+    assert len(caught) == 1
+    assert caught[0].startswith("The optimizer had already taken 8 steps, but the schedule starts again at step 0")
+    assert guard.summary().startswith("stepped 12 of 20 planned steps (60%)")
+
+
+@pytest.mark.parametrize("through_guard", [False, True])
+def test_resuming_with_the_scheduler_state_is_silent_and_exact(through_guard):
+    guard, caught = resumed_run(checkpoint_after(8), load_scheduler=True, through_guard=through_guard)
+    assert caught == []
+    assert guard.summary() == "stepped 20 of 20 planned steps (100%); last lr 0 = 0% of peak"
+    assert guard.get_last_lr() == [0.0]
+
+
+def test_each_kind_warns_only_once_however_often_it_happens():
+    def loop(model, optimizer, guard):
+        for _ in range(3 * T):  # per-epoch stepping for three "epochs" and far past the end
+            for _ in range(3):
+                optimizer.step()
+            guard.step()
+            guard.step()
+    guard, caught = run(loop)
+    kinds = sorted(guard._warned)
+    assert kinds == ["optimizer_too_often", "past_end", "scheduler_too_often"]
+    assert len(caught) == 3 == len(guard.warnings)
+    assert set(kinds) <= set(PROBLEMS)
+
+
+def test_guard_forwards_to_the_scheduler():
+    _, optimizer, scheduler = make_run()
+    guard = lrlib.ScheduleGuard(scheduler, T)
+    optimizer.step()
+    guard.step()
+    assert guard.get_last_lr() == scheduler.get_last_lr() == [0.00025]
+    assert guard.state_dict() == scheduler.state_dict()
+    assert guard.last_epoch == 1 and guard.base_lrs == [1e-3] and guard.optimizer is optimizer
+    np_trace = lrlib.trace(guard.scheduler, 3)[:, 0].tolist()
+    assert np_trace == [0.00025, 0.0005, 0.00075]
+    guard.close()
+
+
+def test_close_removes_the_optimizer_hook():
+    _, optimizer, scheduler = make_run()
+    guard = lrlib.ScheduleGuard(scheduler, T)
+    optimizer.step()
+    guard.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(5):
+            optimizer.step()
+    assert guard.optimizer_steps == 1
+
+
+def test_step_arguments_are_passed_on():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=4)
+    with lrlib.ScheduleGuard(scheduler, 100) as guard:
+        optimizer.step()
+        guard.step(0.5)
+    assert scheduler.T_cur == 0.5
+
+
+def test_summary_reports_the_share_used_and_the_lr_against_the_peak():
+    model, optimizer, scheduler = make_run(num_warmup_steps=20, num_training_steps=200, name="cosine")
+    with lrlib.ScheduleGuard(scheduler, 200) as guard:
+        correct_loop(50)(model, optimizer, guard)
+        assert guard.summary() == "stepped 50 of 200 planned steps (25%); last lr 9.3e-4 = 93% of peak"
+
+
+def test_summary_measures_a_one_cycle_schedule_against_its_highest_lr():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=10)
+    with lrlib.ScheduleGuard(scheduler, 10) as guard:
+        for _ in range(6):
+            optimizer.step()
+            guard.step()
+        assert guard.summary().endswith("of peak")
+        assert "= 100% of peak" not in guard.summary()
+        assert guard._peak_lr == pytest.approx(1.0)
+
+
+def test_guard_refuses_what_is_not_a_scheduler():
+    with pytest.raises(TypeError, match="got int"):
+        lrlib.ScheduleGuard(3, 10)
+    _, _, scheduler = make_run()
+    with pytest.raises(ValueError, match="num_training_steps must be >= 1, got 0"):
+        lrlib.ScheduleGuard(scheduler, 0)
