@@ -33,7 +33,7 @@ lab: $(INSTALLED) $(LAB_SETTINGS)
 ## make test: every test: unit and property tests, doctests, notebooks (nbval, strict), browser
 test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 	$(PYTHON) -m pytest -n 2 --dist loadfile -p no:cacheprovider \
-		--nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 300 \
+		--nbval --nbval-cell-timeout 300 \
 		tests lrlib notebooks
 
 ## make student DEST=folder: a copy for students (outputs cleared, solutions removed)

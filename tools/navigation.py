@@ -3,7 +3,8 @@
 notebooks/contents.json is the table of contents. Each notebook gets, from it:
 - a "nav-header" cell right after its title cell: its place in the collection, minutes, Binder link;
 - a "nav-footer" cell at the end: previous | contents | next.
-The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->.
+The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->, and
+the first notebook's cell tagged "contents-map" holds the same table ("The map").
 
 Usage: python tools/navigation.py          # write
        python tools/navigation.py --check  # list what is out of date, exit 1 if anything is
@@ -63,6 +64,9 @@ def with_navigation(notebook, contents: dict, index: int):
     footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata={"tags": ["nav-footer"]})
     header.id, footer.id = "nav-header", "nav-footer"  # fixed ids: rewriting changes nothing
     notebook.cells = cells[:1] + [header] + cells[1:] + [footer]
+    for cell in notebook.cells:
+        if index == 0 and _tagged(cell, "contents-map"):
+            cell.source = map_text(contents)
     return notebook
 
 
@@ -71,19 +75,31 @@ def title_problems(notebook, entry: dict) -> list[str]:
     first = notebook.cells[0].source if notebook.cells else ""
     expected = f"# {label(entry)}"
     problems = [] if first.startswith(expected) else [f"first line should be {expected!r}"]
-    problems += [f"header lacks {word!r}" for word in ("What you will learn", "Time", "Prerequisites") if word not in first]
+    problems += [f"header lacks {word!r}" for word in ("What you will learn", "Prerequisites") if word not in first]
+    if f"~{entry['minutes']} min" not in first:
+        problems.append(f"header should give the time as ~{entry['minutes']} min, as contents.json does")
     return problems
 
 
-def readme_table(contents: dict) -> str:
+def readme_table(contents: dict, folder: str = "notebooks/") -> str:
     rows = ["| # | notebook | what you learn | minutes |", "| --- | --- | --- | --- |"]
     for entry in contents["notebooks"]:
-        rows.append(f"| {entry['file'][:2]} | [{entry['title']}](notebooks/{entry['file']}) | {entry['learn']} | {entry['minutes']} |")
+        rows.append(f"| {entry['file'][:2]} | [{entry['title']}]({folder}{entry['file']}) | {entry['learn']} | {entry['minutes']} |")
     return "\n".join(rows)
 
 
+def map_text(contents: dict) -> str:
+    """The first notebook's map of the collection."""
+    total = sum(entry["minutes"] for entry in contents["notebooks"])
+    return (f"## The map\n\n{readme_table(contents, folder='')}\n\n"
+            f"About {total} minutes in all. Read 00 and 01 first; 02 to 07 take one family of schedules each and "
+            "can be read in any order; 08 and 09 are about the mistakes that bite in real training scripts; 10 is "
+            "a playground for everything.")
+
+
 def _navigation_cells(notebook) -> list[tuple[list, str]]:
-    return [(c.metadata.get("tags", []), c.source) for c in notebook.cells if _tagged(c, "nav-header") or _tagged(c, "nav-footer")]
+    tags = ("nav-header", "nav-footer", "contents-map")
+    return [(c.metadata.get("tags", []), c.source) for c in notebook.cells if any(_tagged(c, t) for t in tags)]
 
 
 def stale(contents: dict) -> list[str]:
@@ -104,6 +120,8 @@ def stale(contents: dict) -> list[str]:
         wanted = _navigation_cells(with_navigation(nbformat.read(path, as_version=4), contents, index))
         if current != wanted or not (_tagged(notebook.cells[1], "nav-header") and _tagged(notebook.cells[-1], "nav-footer")):
             found.append(f"{entry['file']}: navigation cells are out of date")
+        if index == 0 and not any(_tagged(cell, "contents-map") for cell in notebook.cells):
+            found.append(f"{entry['file']}: no cell tagged 'contents-map' holds the map of the collection")
     readme = README.read_text()
     if f"{START}\n{readme_table(contents)}\n{END}" not in readme:
         found.append("README.md: the table of contents is out of date")

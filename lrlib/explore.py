@@ -1,0 +1,410 @@
+"""``explore()``: pick a schedule, move sliders, watch the curve and the transformers call change.
+
+The picture is an SVG the kernel writes from the decimated curves (``lrlib.decimate``) and the
+browser draws: a redraw costs the kernel a few milliseconds even for a million steps, where
+rendering text and ticks with matplotlib would cost tens. ``Explorer.plot`` draws the same
+settings with ``lrlib.plot_curves`` for a static figure.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+import warnings
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import LogLocator, MaxNLocator
+
+from .plot import OKABE_ITO, WARMUP_COLOUR, _step_label, decimate, plot_curves
+from .scheduler import lr_curve
+from .schedules import CURVE_NAMES, REQUIRED, SCHEDULES, Param
+from .validate import curve_schedule_for
+
+MAX_STEPS = 1_000_000
+WIDTH, HEIGHT = 760, 330
+LEFT, RIGHT, TOP, BOTTOM = 72, 16, 30, 44
+_COMMON = ("name", "lr", "num_training_steps", "num_warmup_steps", "compare", "log_y")
+
+
+def _sig(value: float, digits: int = 3) -> float:
+    """``value`` rounded to ``digits`` significant digits, so the slider and the snippet agree."""
+    return float(f"{value:.{digits}g}")
+
+
+def _start_value(param: Param, total: int, lr: float) -> Any:
+    """What a parameter's control shows before the user touches it."""
+    starts = {"num_decay_steps": total // 10, "min_lr_rate": 0.1, "min_lr": lr / 10, "warmup_lr_rate": 0.1,
+              "num_stable_steps": total // 2, "timescale": max(1, total // 20)}
+    if param.default is not None and param.default is not REQUIRED:
+        return param.default
+    return starts.get(param.name, 0)
+
+
+def _param_widget(param: Param, value: Any, total: int) -> widgets.Widget:
+    """A control for one registry parameter, from its kind, its choices and its name."""
+    style = {"description_width": "130px"}
+    layout = widgets.Layout(width="560px")
+    if param.choices:
+        return widgets.Dropdown(options=list(param.choices), value=value, description=param.name, style=style)
+    if param.kind is int:  # num_cycles (restarts) counts cycles; the others count steps
+        low = 1 if param.name in ("num_cycles", "timescale") else 0
+        high = 10 if param.name == "num_cycles" else total
+        return widgets.IntSlider(value=value, min=low, max=max(high, value), description=param.name, style=style,
+                                 layout=layout)
+    if param.name in ("lr_end", "min_lr"):
+        return widgets.FloatLogSlider(value=value, base=10, min=-9, max=0, step=0.1, description=param.name,
+                                      style=style, layout=layout)
+    if "[0, 1]" in param.allowed:
+        return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.01, description=param.name,
+                                   style=style, layout=layout)
+    return widgets.FloatSlider(value=value, min=0.25, max=5.0, step=0.25, description=param.name,
+                               style=style, layout=layout)
+
+
+class _Optional(widgets.HBox):
+    """A parameter lrlib may leave out (default None): a tick box to pass it, and its control."""
+
+    def __init__(self, control: widgets.Widget, enabled: bool) -> None:
+        self.enabled = widgets.Checkbox(value=enabled, description="pass", indent=False,
+                                        layout=widgets.Layout(width="60px"))
+        self.control = control
+        control.disabled = not enabled
+        self.enabled.observe(lambda change: setattr(control, "disabled", not change["new"]), "value")
+        super().__init__([control, self.enabled])
+
+
+class Explorer(widgets.VBox):
+    """The widget ``explore()`` returns. Reach its parts as attributes:
+
+    ``controls`` (name -> widget: the common ones and the shown schedule's parameters),
+    ``figure`` (HTML widget holding the SVG), ``message`` (peak/final lr, or the error),
+    ``snippet`` (HTML widget) and ``code`` (its text: the transformers call),
+    ``curves`` (label -> full lr array as drawn), ``kernel_ms`` (time of the last redraw).
+    """
+
+    def __repr__(self) -> str:
+        """What a page without a live kernel (GitHub, nbviewer) shows instead of the widget."""
+        return f"lrlib.explore: the {self.controls['name'].value!r} explorer appears when the notebook runs live"
+
+    def __init__(self, **defaults: Any) -> None:
+        unknown = sorted(set(defaults) - set(_COMMON) - {p.name for s in SCHEDULES.values() for p in s.params})
+        if unknown:
+            raise TypeError(f"explore() got unknown settings {unknown}; it takes {', '.join(_COMMON)} and the "
+                            "schedules' parameters (e.g. num_cycles=2, min_lr_rate=0.1).")
+        name = curve_schedule_for(defaults.get("name", "cosine")).name
+        compare = defaults.get("compare") or ""
+        if compare:
+            compare = curve_schedule_for(compare).name
+        lr = float(defaults.get("lr", 1e-3))
+        total = int(defaults.get("num_training_steps", 1950))
+        warmup = int(defaults.get("num_warmup_steps", min(100, total)))
+        if not 1 <= total <= MAX_STEPS or not 0 <= warmup <= total:
+            raise ValueError(f"explore() needs 1 <= num_training_steps <= {MAX_STEPS:,} and 0 <= num_warmup_steps "
+                             f"<= num_training_steps, got {total} and {warmup}.")
+        self._defaults = defaults
+        self._params: dict[str, widgets.Widget] = {}
+        self._redraws = 0
+        self.curves: dict[str, np.ndarray] = {}
+        self.code = ""
+        self.kernel_ms = 0.0
+
+        style = {"description_width": "130px"}
+        wide = widgets.Layout(width="560px")
+        self.controls: dict[str, widgets.Widget] = {
+            "name": widgets.Dropdown(options=list(CURVE_NAMES), value=name, description="schedule", style=style),
+            "compare": widgets.Dropdown(options=[("(none)", "")] + [(n, n) for n in CURVE_NAMES], value=compare,
+                                        description="compare with", style=style),
+            "lr": widgets.FloatLogSlider(value=lr, base=10, min=-6, max=0, step=0.05, description="lr",
+                                         style=style, layout=wide),
+            "num_training_steps": widgets.IntSlider(value=total, min=1, max=MAX_STEPS, description="training steps",
+                                                    style=style, layout=wide),
+            "num_warmup_steps": widgets.IntSlider(value=warmup, min=0, max=total, description="warmup steps",
+                                                  style=style, layout=wide),
+            "log_y": widgets.Checkbox(value=bool(defaults.get("log_y", False)), description="log scale",
+                                      indent=False),
+        }
+        self._params_box = widgets.VBox()
+        self.figure = widgets.HTML(layout=widgets.Layout(width=f"{WIDTH + 10}px"))
+        self.message = widgets.HTML()
+        self.snippet = widgets.HTML()
+        self._common_controls = dict(self.controls)
+        self._show_params()
+        for key in ("lr", "num_training_steps", "num_warmup_steps", "log_y", "compare"):
+            self.controls[key].observe(self._on_change, "value")
+        self.controls["name"].observe(self._on_schedule, "value")
+        c = self._common_controls
+        super().__init__([
+            widgets.HBox([c["name"], c["compare"], c["log_y"]]),
+            c["lr"], c["num_training_steps"], c["num_warmup_steps"],
+            self._params_box, self.message, self.figure, self.snippet,
+        ])
+        self.add_class("lrlib-explore")
+        self.redraw()
+
+    # ------------------------------------------------------------------ controls
+
+    def _param_control(self, param: Param) -> widgets.Widget:
+        """The (cached) control of one parameter; optional ones come with a 'pass' tick box."""
+        key = f"{param.name}:{param.kind.__name__}"
+        if key not in self._params:
+            total = self._common_controls["num_training_steps"].value
+            lr = self._common_controls["lr"].value
+            given = param.name in self._defaults
+            value = self._defaults[param.name] if given else _start_value(param, total, lr)
+            control = _param_widget(param, value, total)
+            if param.default is None:
+                on = given or param.name == "min_lr_rate"
+                control = _Optional(control, on)
+                control.enabled.observe(self._on_change, "value")
+                control.control.observe(self._on_change, "value")
+            else:
+                control.observe(self._on_change, "value")
+            self._params[key] = control
+        return self._params[key]
+
+    def _show_params(self) -> None:
+        schedule = SCHEDULES[self._common_controls["name"].value]
+        self.controls = dict(self._common_controls)
+        for param in schedule.params:
+            self.controls[param.name] = self._param_control(param)
+        self._params_box.children = [self.controls[p.name] for p in schedule.params]
+        self._common_controls["num_warmup_steps"].disabled = schedule.warmup == "ignored"
+
+    def _on_schedule(self, _change: Any) -> None:
+        self._show_params()
+        self.redraw()
+
+    def _on_change(self, change: Any) -> None:
+        if change["owner"] is self._common_controls["num_training_steps"]:
+            self._sync_step_limits(change["new"])
+        self.redraw()
+
+    def _sync_step_limits(self, total: int) -> None:
+        """Keep warmup (and the step-count parameters) within the training length."""
+        with self.hold_sync():
+            self._common_controls["num_warmup_steps"].max = total
+            for key, control in self._params.items():
+                inner = control.control if isinstance(control, _Optional) else control
+                if key.split(":")[0] in ("num_decay_steps", "num_stable_steps", "timescale"):
+                    inner.max = max(total, inner.min)
+
+    # ------------------------------------------------------------------ settings
+
+    def _specific(self, name: str) -> dict[str, Any]:
+        """The scheduler_specific_kwargs the controls give for schedule ``name``."""
+        kwargs = {}
+        for param in SCHEDULES[name].params:
+            control = self._param_control(param)
+            if isinstance(control, _Optional):
+                if not control.enabled.value:
+                    continue
+                control = control.control
+            value = control.value
+            if param.kind is float:
+                value = _sig(value, 3 if isinstance(control, widgets.FloatLogSlider) else 6)
+            kwargs[param.name] = value
+        return kwargs
+
+    def settings(self, name: str | None = None) -> dict[str, Any]:
+        """The arguments of ``get_scheduler`` (and the optimizer's lr) the controls describe."""
+        c = self._common_controls
+        name = name or c["name"].value
+        schedule = SCHEDULES[name]
+        arguments: dict[str, Any] = {"name": name, "lr": _sig(c["lr"].value)}
+        if schedule.warmup != "ignored":
+            arguments["num_warmup_steps"] = c["num_warmup_steps"].value
+        if schedule.training != "ignored":
+            arguments["num_training_steps"] = c["num_training_steps"].value
+        arguments["scheduler_specific_kwargs"] = self._specific(name)
+        return arguments
+
+    def _curve(self, name: str) -> np.ndarray:
+        arguments = self.settings(name)
+        specific = arguments.pop("scheduler_specific_kwargs")
+        num_steps = self._common_controls["num_training_steps"].value
+        return lr_curve(arguments.pop("name"), num_steps, **arguments, **specific)
+
+    # ------------------------------------------------------------------ drawing
+
+    def redraw(self) -> None:
+        """Recompute the curves, the picture, the message line and the snippet."""
+        start = time.perf_counter()
+        name, compare = self._common_controls["name"].value, self._common_controls["compare"].value
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                curves = {name: self._curve(name)}
+                if compare and compare != name:
+                    curves[compare] = self._curve(compare)
+        except (ValueError, TypeError) as error:
+            self._show_error(str(error))
+        else:
+            self.curves = curves
+            self._redraws += 1
+            self.figure.value = self._svg()
+            self.code = self._snippet()
+            self.snippet.value = f"<pre class='lrlib-snippet'>{html.escape(self.code)}</pre>"
+            notes = "".join(f"<br>⚠ {html.escape(str(w.message))}" for w in caught)
+            self.message.value = f"<div class='lrlib-message'>{self._summary()}{notes}</div>"
+        self.kernel_ms = 1e3 * (time.perf_counter() - start)
+
+    def _show_error(self, text: str) -> None:
+        if "lrlib-stale" not in self.figure.value:  # dim the last valid picture
+            self.figure.value = f"<div class='lrlib-stale' style='opacity:0.35'>{self.figure.value}</div>"
+        self.message.value = (f"<div class='lrlib-message lrlib-invalid' style='color:#B00020'>"
+                              f"⚠ {html.escape(text)}</div>")
+        self.code = f"# Not a valid schedule yet: {text}"
+        self.snippet.value = f"<pre class='lrlib-snippet'>{html.escape(self.code)}</pre>"
+
+    def _summary(self) -> str:
+        parts = []
+        for label, curve in self.curves.items():
+            peak = int(np.argmax(curve))
+            parts.append(f"<b>{html.escape(label)}</b>: peak lr {curve[peak]:.3g} at step {peak:,} · "
+                         f"final lr {_final(curve):.3g} at step {len(curve) - 1:,}")
+        return "<br>".join(parts)
+
+    def _snippet(self) -> str:
+        arguments = self.settings()
+        lines = [
+            "import torch",
+            "from transformers import get_scheduler",
+            "",
+            f"optimizer = torch.optim.AdamW(model.parameters(), lr={arguments['lr']!r})",
+            "scheduler = get_scheduler(",
+            f"    {_py(arguments['name'])},",
+            "    optimizer,",
+        ]
+        for key in ("num_warmup_steps", "num_training_steps"):
+            if key in arguments:
+                lines.append(f"    {key}={_py(arguments[key])},")
+        if arguments["scheduler_specific_kwargs"]:
+            lines.append(f"    scheduler_specific_kwargs={_py(arguments['scheduler_specific_kwargs'])},")
+        lines.append(")")
+        return "\n".join(lines)
+
+    def _svg(self) -> str:
+        log_y = self._common_controls["log_y"].value
+        schedule = SCHEDULES[self._common_controls["name"].value]
+        warmup = self._common_controls["num_warmup_steps"].value if schedule.warmup != "ignored" else 0
+        steps = self._common_controls["num_training_steps"].value
+        title = f"{' vs '.join(self.curves)} · lr {_sig(self._common_controls['lr'].value):g} · {steps:,} steps"
+        return _svg_plot(self.curves, warmup=warmup, log_y=log_y, version=self._redraws, title=title)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The current curves drawn by ``lrlib.plot_curves`` (a static matplotlib figure)."""
+        schedule = SCHEDULES[self._common_controls["name"].value]
+        warmup = self._common_controls["num_warmup_steps"].value if schedule.warmup != "ignored" else None
+        return plot_curves(self.curves, ax=ax, num_warmup_steps=warmup, title=schedule.name,
+                           log_y=self._common_controls["log_y"].value)
+
+
+def _py(value: Any) -> str:
+    """Python source for a value of the snippet, with double-quoted strings."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_py(k)}: {_py(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _final(curve: np.ndarray) -> float:
+    """The last lr, with float dust (below 1e-9 of the peak) read as the 0 it stands for."""
+    return float(curve[-1]) if abs(curve[-1]) > 1e-9 * float(np.max(np.abs(curve))) else 0.0
+
+
+def _ticks(low: float, high: float, log_y: bool) -> np.ndarray:
+    locator = LogLocator(base=10, numticks=8) if log_y else MaxNLocator(nbins=6)
+    ticks = np.asarray(locator.tick_values(low, high))
+    return ticks[(ticks >= low * (1 - 1e-9)) & (ticks <= high * (1 + 1e-9))]
+
+
+def _svg_plot(curves: dict[str, np.ndarray], *, warmup: int, log_y: bool, version: int, title: str) -> str:
+    """An SVG of the curves in the style of ``plot_curves``: axes, ticks, warmup, peak and end."""
+    num_steps = max(len(c) for c in curves.values())
+    top_value = max(float(np.max(c)) for c in curves.values()) or 1.0
+    plot_height = HEIGHT - TOP - BOTTOM
+    if log_y:
+        positive = [c[c > 0] for c in curves.values()]
+        low = max(min((float(p.min()) for p in positive if p.size), default=top_value), top_value * 1e-6)
+        low, high = 10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(top_value * 1.0001))
+
+        def to_y(value):
+            decades = math.log10(high) - np.log10(np.maximum(value, low * 1e-3))  # zeros sink below the frame
+            return TOP + plot_height * decades / (math.log10(high) - math.log10(low))
+    else:
+        low = min(0.0, min(float(np.min(c)) for c in curves.values()))
+        high = top_value * 1.1
+
+        def to_y(value):
+            return TOP + plot_height * (high - np.asarray(value)) / (high - low)
+
+    span = max(1, num_steps - 1)
+
+    def to_x(step):
+        return LEFT + (WIDTH - LEFT - RIGHT) * np.asarray(step) / span
+
+    bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
+    out = [f'<svg class="lrlib-plot" data-version="{version}" xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" '
+           f'font-size="11"><defs><clipPath id="lrlib-clip"><rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" '
+           f'height="{bottom - TOP}"/></clipPath></defs><rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>'
+           f'<text x="{LEFT}" y="{TOP - 10}" font-size="13" font-weight="bold">{html.escape(title)}</text>']
+    if warmup:
+        x = float(to_x(min(warmup, span)))
+        out.append(f'<rect class="warmup" x="{LEFT}" y="{TOP}" width="{x - LEFT:.1f}" height="{bottom - TOP}" '
+                   f'fill="{WARMUP_COLOUR}" fill-opacity="0.18"/><text x="{x + 3:.1f}" y="{bottom - 5}" '
+                   f'fill="#555">◂ warmup ({warmup:,})</text>')
+    for tick in _ticks(0, span, False):
+        x = float(to_x(tick))
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{bottom}" stroke="#ddd"/>'
+                   f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{_step_label(tick)}</text>')
+    for tick in _ticks(low, high, log_y):
+        y = float(to_y(tick))
+        out.append(f'<line x1="{LEFT}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
+                   f'<text x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end">{tick:.3g}</text>')
+    out.append(f'<rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" height="{bottom - TOP}" fill="none" stroke="#444"/>'
+               f'<text x="{(LEFT + right) / 2}" y="{HEIGHT - 6}" text-anchor="middle" font-size="12">step</text>'
+               f'<text transform="translate(14 {(TOP + bottom) / 2}) rotate(-90)" text-anchor="middle" '
+               f'font-size="12">learning rate</text>')
+    for row, (label, curve) in enumerate(curves.items()):
+        colour = OKABE_ITO[row % len(OKABE_ITO)]
+        steps, values = decimate(curve, max_buckets=512)
+        xs, ys = to_x(steps), to_y(values)
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs.tolist(), ys.tolist()))
+        out.append(f'<polyline class="curve" data-label="{html.escape(label)}" clip-path="url(#lrlib-clip)" '
+                   f'fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{points}"/>')
+        peak = int(np.argmax(curve))
+        end = _final(curve)
+        marks = (("peak", peak, curve[peak], "start", 6), ("end", len(curve) - 1, end, "end", -6))
+        for what, step, value, anchor, dx in marks:
+            if log_y and value <= 0:
+                continue
+            x, y = float(to_x(step)), float(to_y(value))
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/><text x="{x + dx:.1f}" '
+                       f'y="{y - 7 - 13 * row:.1f}" text-anchor="{anchor}" fill="{colour}">{what} {value:.3g}</text>')
+        if len(curves) > 1:
+            y = TOP + 14 + 15 * row
+            out.append(f'<line x1="{right - 170}" x2="{right - 150}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
+                       f'stroke-width="2"/><text x="{right - 145}" y="{y}">{html.escape(label)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def explore(**defaults: Any) -> Explorer:
+    """A live explorer of transformers' schedules: pick one, move the sliders, copy the call.
+
+    ``defaults`` set the starting values: ``name`` ("cosine"), ``lr`` (1e-3),
+    ``num_training_steps`` (1950), ``num_warmup_steps`` (100), ``compare`` (a second schedule
+    to draw, or None), ``log_y`` (False), and any schedule parameter (``num_cycles=2``, ...).
+
+    >>> explorer = explore(name="linear", num_training_steps=1000, num_warmup_steps=50)
+    >>> explorer.controls["num_warmup_steps"].value = 100
+    >>> float(explorer.curves["linear"][100]), "num_warmup_steps=100" in explorer.code
+    (0.001, True)
+    """
+    return Explorer(**defaults)
