@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import lrlib
-from conftest import make_optimizer
+from support import make_optimizer
 
 # (name, num_warmup_steps, num_training_steps, scheduler_specific_kwargs, error, message pattern)
 BAD_SCHEDULES = [

@@ -7,7 +7,7 @@ import pytest
 import transformers
 
 import lrlib
-from conftest import make_optimizer, stepped_lrs
+from support import make_optimizer, stepped_lrs
 
 STEP_COUNTS = [(0, 1), (0, 10), (1, 1), (1, 7), (3, 10), (10, 10), (5, 37), (100, 1950)]
 

@@ -6,7 +6,7 @@ import torch
 import transformers
 
 import lrlib
-from conftest import stepped_lrs
+from support import stepped_lrs
 from lrlib.schedules import CURVE_NAMES
 
 

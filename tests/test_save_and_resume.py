@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import lrlib
-from conftest import make_optimizer, stepped_lrs
+from support import make_optimizer, stepped_lrs
 
 SETTINGS = [
     ("linear", {}),
