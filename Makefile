@@ -10,6 +10,7 @@ INSTALLED := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
@@ -28,7 +29,7 @@ $(CHROMIUM):
 
 ## make lab: JupyterLab on 127.0.0.1 (token on), opened at the first notebook
 lab: $(INSTALLED) $(LAB_SETTINGS)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(AS_ROOT) notebooks/00_start_here.ipynb
 
 ## make test: every test: unit and property tests, doctests, notebooks (nbval, strict), browser
 test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
