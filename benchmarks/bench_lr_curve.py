@@ -66,21 +66,17 @@ def best_of(function, repeats):
 
 def stepped(name, kwargs, num_steps, num_warmup_steps):
     """The article's way: a real AdamW on nn.Linear(10, 2) and transformers' scheduler, stepped."""
-    model = torch.nn.Linear(10, 2)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=LR)
-    scheduler = transformers.get_scheduler(name, optimizer, num_warmup_steps, num_steps, scheduler_specific_kwargs=dict(kwargs))
-    lrs = []
-    for _ in range(num_steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return np.array(lrs)
+    return lrlib.record_lrs(
+        lambda optimizer: transformers.get_scheduler(name, optimizer, num_warmup_steps, num_steps,
+                                                     scheduler_specific_kwargs=dict(kwargs)),
+        num_steps, lr=LR,
+    )
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # the bare expressions, like lrlib, compute both branches
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=100_000)
+    parser.add_argument("--steps", type=int, default=100_000, help="at least 11,000 (WSD decays over 10,000)")
     parser.add_argument("--warmup", type=int, default=1_000)
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -1,5 +1,6 @@
 """lrlib: learning-rate warmup and transformers' schedulers, in closed form and in plain sight."""
 
+from .compare import max_relative_difference, record_lrs
 from .exercises import ExerciseNotSolved, check_schedule, check_value
 from .explore import Explorer, explore
 from .guard import ScheduleGuard
@@ -24,8 +25,10 @@ __all__ = [
     "explore",
     "get_scheduler",
     "lr_curve",
+    "max_relative_difference",
     "plot_curves",
     "plot_schedule",
+    "record_lrs",
     "trace",
     "training_steps",
     "warmup_steps",

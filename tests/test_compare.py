@@ -1,0 +1,43 @@
+"""record_lrs reads a real run the article's way; max_relative_difference compares two curves."""
+
+import numpy as np
+import pytest
+import torch
+import transformers
+
+import lrlib
+
+
+def test_record_lrs_gives_what_a_stepped_transformers_scheduler_gives_and_equals_lr_curve():
+    recorded = lrlib.record_lrs(lambda opt: transformers.get_scheduler("cosine", opt, 10, 100), 130)
+    assert recorded.shape == (130,)
+    np.testing.assert_allclose(recorded, lrlib.lr_curve("cosine", 130, lr=1e-3, num_warmup_steps=10,
+                                                        num_training_steps=100), rtol=1e-12, atol=0)
+
+
+def test_record_lrs_makes_one_group_per_lr_and_measures_absolute_arguments_against_the_first():
+    recorded = lrlib.record_lrs(
+        lambda opt: transformers.get_polynomial_decay_schedule_with_warmup(opt, 10, 100, lr_end=1e-5), 101,
+        lr=(1e-3, 1e-2))
+    assert recorded.shape == (101, 2)
+    assert recorded[0].tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(recorded[-1], [1e-5, 1e-4], rtol=1e-9)
+
+
+def test_record_lrs_leaves_torchs_global_random_state_as_it_was():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    lrlib.record_lrs(lambda opt: lrlib.get_scheduler("linear", opt, 2, 5), 5)
+    assert torch.equal(torch.rand(3), expected)
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ([0.0, 1e-3, 5e-4], [0.0, 1e-3, 5e-4], 0.0),
+    ([0.0, 1e-3, 1e-3], [0.0, 1e-3, 0.0], 1.0),
+    ([0.0, 2.0, 1.0], [0.0, 2.0, 0.5], 0.25),
+    ([0.0, 0.0], [0.0, 0.0], 0.0),
+])
+def test_max_relative_difference_is_the_largest_gap_as_a_share_of_the_higher_peak(a, b, expected):
+    assert lrlib.max_relative_difference(a, b) == expected
+    assert lrlib.max_relative_difference(b, a) == expected
