@@ -1,0 +1,132 @@
+"""Claims of notebook 09 (the step-count mismatch) about transformers 5.23, torch 2.13 and accelerate 1.15.
+
+accelerate's behaviour is checked by reading its source (no multi-process run here): the test builds an
+``AcceleratedScheduler`` and steps it with a stand-in for the process count.
+"""
+
+import inspect
+import math
+import pathlib
+import warnings
+
+import pytest
+import torch
+import transformers
+from support import make_optimizer, stepped_lrs
+from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+
+ARTICLE = pathlib.Path("/work/shared/seed/source-article.txt")
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not on this machine")
+def test_the_article_uses_the_literal_1235_and_shows_len_train_loader_only_commented_out():
+    lines = [line.strip() for line in ARTICLE.read_text(encoding="utf-8").splitlines()]
+    assert "num_train_loader = 1235" in lines
+    assert "#num_train_loader = len(train_loader)" in lines
+    assert "num_training_steps = epochs * math.ceil(num_train_loader/batch_size) # 总的训练步数" in lines
+
+
+def test_dividing_len_train_loader_by_the_batch_size_again_plans_19_5_times_too_few_steps():
+    batches = len(DataLoader(TensorDataset(torch.zeros(1235, 1)), batch_size=32))
+    variant, real = 50 * math.ceil(batches / 32), 50 * batches
+    assert (batches, variant, real, real / variant) == (39, 100, 1950, 19.5)
+
+
+def test_loader_drop_last_alone_floors_only_the_batch_count():
+    data = TensorDataset(torch.zeros(127, 1))
+    loader_only = DataLoader(data, batch_size=8, drop_last=True,
+                             sampler=DistributedSampler(data, num_replicas=4, rank=0, drop_last=False))
+    both = DataLoader(data, batch_size=8, drop_last=True,
+                      sampler=DistributedSampler(data, num_replicas=4, rank=0, drop_last=True))
+    assert (len(loader_only), len(both)) == (math.ceil(127 / 4) // 8, (127 // 4) // 8) == (4, 3)
+
+
+def test_trainer_computes_warmup_steps_from_a_ratio_by_rounding_up():
+    source = inspect.getsource(transformers.TrainingArguments.get_warmup_steps)
+    assert "math.ceil(num_training_steps * self.warmup_steps)" in source
+
+
+def test_trainer_builds_the_scheduler_over_max_steps():
+    source = inspect.getsource(transformers.Trainer._prepare_for_training)
+    assert "self.create_scheduler(num_training_steps=max_steps)" in source
+
+
+def test_scheduler_state_dict_of_a_transformers_schedule_keeps_nothing_of_the_schedule_function():
+    optimizer = make_optimizer()
+    scheduler = transformers.get_scheduler("cosine", optimizer, num_warmup_steps=10, num_training_steps=100)
+    assert scheduler.state_dict()["lr_lambdas"] == [{}, {}]
+
+
+def test_a_state_loaded_into_a_scheduler_built_for_another_length_follows_the_new_length():
+    optimizer = make_optimizer(lrs=(1e-3,))
+    scheduler = transformers.get_scheduler("linear", optimizer, num_warmup_steps=10, num_training_steps=100)
+    stepped_lrs(scheduler, optimizer, 50)
+    state = scheduler.state_dict()
+    other = make_optimizer(lrs=(1e-3,))
+    rebuilt = transformers.get_scheduler("linear", other, num_warmup_steps=10, num_training_steps=1000)
+    rebuilt.load_state_dict(state)
+    other.step()
+    rebuilt.step()
+    assert other.param_groups[0]["lr"] == pytest.approx(1e-3 * (1000 - 51) / 990)
+
+
+@pytest.mark.parametrize("name, climbs", [("linear", False), ("cosine", True), ("cosine_with_restarts", False),
+                                          ("polynomial", False), ("constant_with_warmup", False),
+                                          ("inverse_sqrt", False), ("cosine_with_min_lr", True),
+                                          ("cosine_warmup_with_min_lr", True), ("warmup_stable_decay", False)])
+def test_which_schedules_climb_back_after_num_training_steps(name, climbs):
+    specific = {"cosine_with_min_lr": {"min_lr_rate": 0.1}, "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
+                "warmup_stable_decay": {"num_decay_steps": 40}}.get(name)
+    optimizer = make_optimizer(lrs=(1.0,))
+    scheduler = transformers.get_scheduler(name, optimizer, num_warmup_steps=20, num_training_steps=200,
+                                           scheduler_specific_kwargs=specific)
+    lrs = [row[0] for row in stepped_lrs(scheduler, optimizer, 401)]
+    assert (max(lrs[201:]) > lrs[200] + 1e-9) == climbs
+
+
+def accelerated_scheduler_steps(num_processes, split_batches=False, step_with_optimizer=True):
+    """Inner scheduler steps per optimizer step of accelerate's AcceleratedScheduler, run in one process
+    with AcceleratorState().num_processes replaced by ``num_processes``."""
+    accelerate = pytest.importorskip("accelerate")
+    from accelerate import scheduler as accelerate_scheduler
+
+    optimizer = make_optimizer(lrs=(1.0,))
+    inner = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+
+    class State:
+        pass
+
+    state = State()
+    state.num_processes = num_processes
+    original = accelerate_scheduler.AcceleratorState
+    accelerate_scheduler.AcceleratorState = lambda: state
+    try:
+        wrapped = accelerate_scheduler.AcceleratedScheduler(inner, optimizer, step_with_optimizer=step_with_optimizer,
+                                                            split_batches=split_batches)
+        wrapped.gradient_state = type("Synced", (), {"sync_gradients": True, "adjust_scheduler": False})()
+        optimizer.step_was_skipped = False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            before = inner.last_epoch
+            wrapped.step()
+        return inner.last_epoch - before
+    finally:
+        accelerate_scheduler.AcceleratorState = original
+        assert accelerate.__version__ == "1.15.0"
+
+
+def test_accelerate_prepared_scheduler_steps_num_processes_times_per_optimizer_step():
+    assert accelerated_scheduler_steps(num_processes=2) == 2
+    assert accelerated_scheduler_steps(num_processes=4) == 4
+
+
+def test_accelerate_prepared_scheduler_steps_once_with_split_batches_or_without_the_optimizer_link():
+    assert accelerated_scheduler_steps(num_processes=4, split_batches=True) == 1
+    assert accelerated_scheduler_steps(num_processes=4, step_with_optimizer=False) == 1
+
+
+def test_accelerator_split_batches_is_read_from_the_dataloader_config():
+    accelerate = pytest.importorskip("accelerate")
+    source = inspect.getsource(accelerate.Accelerator)
+    assert "return self.dataloader_config.split_batches" in source
+    assert "split_batches=self.split_batches" in source

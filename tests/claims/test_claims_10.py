@@ -1,0 +1,64 @@
+"""Claims of notebook 10 (the playground) about transformers 5.23 and lrlib."""
+
+import inspect
+import warnings
+
+import lrlib
+import pytest
+import transformers
+from support import make_optimizer, stepped_lrs
+
+CLIMB_BACK = ["cosine", "cosine_with_min_lr", "cosine_warmup_with_min_lr"]
+EXTRA = {"cosine_with_restarts": {"num_cycles": 3}, "polynomial": {"power": 2.0},
+         "cosine_with_min_lr": {"min_lr_rate": 0.1}, "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
+         "warmup_stable_decay": {"num_decay_steps": 390}}
+
+
+def real_lrs(name, num_steps, num_warmup_steps=100, num_training_steps=1950):
+    optimizer = make_optimizer(lrs=(1.0,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scheduler = transformers.get_scheduler(
+            name, optimizer, num_warmup_steps=None if name == "constant" else num_warmup_steps,
+            num_training_steps=num_training_steps, scheduler_specific_kwargs=EXTRA.get(name))
+    return [row[0] for row in stepped_lrs(scheduler, optimizer, num_steps)]
+
+
+def test_exactly_the_three_cosines_climb_back_after_num_training_steps_on_the_article_run():
+    climbing = [name for name in lrlib.CURVE_NAMES
+                if max(real_lrs(name, 3901)[1951:]) > real_lrs(name, 1951)[1950] + 1e-9]
+    assert climbing == CLIMB_BACK
+
+
+def test_ten_step_driven_schedules_and_two_metric_driven_ones():
+    names = {member.value for member in transformers.SchedulerType}
+    assert set(lrlib.CURVE_NAMES) == names - {"reduce_lr_on_plateau", "greedy"} and len(lrlib.CURVE_NAMES) == 10
+
+
+def test_constant_has_no_warmup_and_transformers_ignores_num_warmup_steps_silently():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optimizer = make_optimizer(lrs=(1.0,))
+        scheduler = transformers.get_scheduler("constant", optimizer, num_warmup_steps=100)
+    assert [row[0] for row in stepped_lrs(scheduler, optimizer, 3)] == [1.0, 1.0, 1.0]
+
+
+def test_lrlib_warns_when_constant_gets_num_warmup_steps():
+    with pytest.warns(lrlib.ScheduleWarning, match="does not warm up"):
+        lrlib.lr_curve("constant", 10, lr=1e-3, num_warmup_steps=5)
+
+
+def test_cosine_warmup_with_min_lr_warms_up_one_step_ahead():
+    lrs = real_lrs("cosine_warmup_with_min_lr", 51)
+    assert lrs[0] == pytest.approx(1 / 100) and lrs[50] == pytest.approx(51 / 100)
+
+
+def test_wsd_is_the_only_schedule_with_a_choice_of_warmup_shape():
+    with_choice = [name for name, function in transformers.optimization.TYPE_TO_SCHEDULER_FUNCTION.items()
+                   if "warmup_type" in inspect.signature(function).parameters]
+    assert with_choice == [transformers.SchedulerType.WARMUP_STABLE_DECAY]
+
+
+def test_trainer_rounds_a_warmup_ratio_up():
+    arguments = transformers.TrainingArguments(output_dir="unused", warmup_steps=0.03, report_to=[])
+    assert arguments.get_warmup_steps(392) == 12 == lrlib.warmup_steps(0.03, 392)
