@@ -10,7 +10,6 @@ leaves the trainer, its optimizer and the model as they were. transformers is no
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -20,7 +19,7 @@ import torch
 from .lookahead import trace
 from .scheduler import lr_curve
 from .schedules import SCHEDULES
-from .steps import training_steps, warmup_steps
+from .steps import trainer_steps, training_steps
 from .validate import check_step_count, curve_schedule_for
 
 LAUNCHERS = ("torch", "accelerate")
@@ -173,38 +172,36 @@ def _preview(name, *, group_lrs, default_lr, kwargs, num_training_steps, num_war
 
 def _trainer_plan(args: Any, num_examples: int | None, optimizer: Any, scheduler: Any) -> RunPreview:
     """What transformers' Trainer computes in ``set_initial_training_values`` and ``create_scheduler``."""
+    if num_examples is None and args.max_steps <= 0:
+        raise ValueError("num_examples is needed with TrainingArguments: pass the training dataset's size "
+                         "(len(train_dataset)), or preview the Trainer itself.")
     batch, accumulation, processes = args.train_batch_size, args.gradient_accumulation_steps, args.world_size
-    derivation = []
+    steps = trainer_steps(num_examples=num_examples, per_device_train_batch_size=batch,
+                          num_train_epochs=args.num_train_epochs, gradient_accumulation_steps=accumulation,
+                          dataloader_drop_last=args.dataloader_drop_last, max_steps=args.max_steps,
+                          warmup_steps=args.warmup_steps, world_size=processes)
     if args.max_steps > 0:
-        num_training_steps = int(args.max_steps)
-        derivation.append(f"max_steps={num_training_steps} sets the step count (num_train_epochs is not used)")
+        derivation = [f"max_steps={steps.num_training_steps} sets the step count (num_train_epochs is not used)"]
     else:
-        if num_examples is None:
-            raise ValueError("num_examples is needed with TrainingArguments: pass the training dataset's size "
-                             "(len(train_dataset)), or preview the Trainer itself.")
-        num_examples = check_step_count("num_examples", num_examples, minimum=1)
-        rounding, divide = ("floor", lambda a, b: a // b) if args.dataloader_drop_last else ("ceil", lambda a, b: -(-a // b))
-        batches = divide(num_examples, batch * processes)
-        updates = max(-(-batches // accumulation), 1)
-        num_training_steps = math.ceil(args.num_train_epochs * updates)
-        derivation += [
-            f"{num_examples} examples / (batch {batch} x {processes} process(es)), {rounding}: "
-            f"{batches} batches per epoch per process",
+        count = dict(num_examples=num_examples, batch_size=batch, world_size=processes, drop_last=args.dataloader_drop_last)
+        batches = training_steps(epochs=1, **count)
+        updates = training_steps(epochs=1, grad_accum_steps=accumulation, **count)
+        derivation = [
+            f"{num_examples} examples / (batch {batch} x {processes} process(es)), "
+            f"{'floor' if args.dataloader_drop_last else 'ceil'}: {batches} batches per epoch per process",
             f"ceil({batches} / gradient_accumulation_steps {accumulation}) = {updates} optimizer steps per epoch",
-            f"ceil({args.num_train_epochs:g} epochs x {updates}) = {num_training_steps} optimizer steps",
+            f"ceil({args.num_train_epochs:g} epochs x {updates}) = {steps.num_training_steps} optimizer steps",
         ]
     if args.warmup_steps >= 1:
-        num_warmup = int(args.warmup_steps)
-        derivation.append(f"warmup_steps={num_warmup} steps")
+        derivation.append(f"warmup_steps={steps.num_warmup_steps} steps")
     else:
-        num_warmup = warmup_steps(float(args.warmup_steps), num_training_steps)
-        derivation.append(f"warmup_steps={args.warmup_steps:g} < 1 is a ratio: ceil({num_training_steps} x "
-                          f"{args.warmup_steps:g}) = {num_warmup} steps")
+        derivation.append(f"warmup_steps={args.warmup_steps:g} < 1 is a ratio: ceil({steps.num_training_steps} x "
+                          f"{args.warmup_steps:g}) = {steps.num_warmup_steps} steps")
     group_lrs, default_lr = _group_lrs(optimizer, args.learning_rate)
-    return _preview(args.lr_scheduler_type, group_lrs=group_lrs,
-                    default_lr=default_lr, kwargs=_scheduler_kwargs(args.lr_scheduler_kwargs),
-                    num_training_steps=num_training_steps, num_warmup_steps=num_warmup,
-                    num_optimizer_steps=num_training_steps, derivation=derivation, scheduler=scheduler)
+    return _preview(args.lr_scheduler_type, group_lrs=group_lrs, default_lr=default_lr,
+                    kwargs=_scheduler_kwargs(args.lr_scheduler_kwargs), num_training_steps=steps.num_training_steps,
+                    num_warmup_steps=steps.num_warmup_steps, num_optimizer_steps=steps.num_training_steps,
+                    derivation=derivation, scheduler=scheduler)
 
 
 def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epochs: int, num_batches: int | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, NamedTuple
 
 from .validate import check_step_count
 
@@ -26,6 +26,7 @@ def training_steps(
     grad_accum_steps: int = 1,
     world_size: int = 1,
     drop_last: bool = False,
+    prepared_by_accelerate: bool = False,
 ) -> int:
     r"""The number of optimizer steps of a run: the ``num_training_steps`` a schedule needs.
 
@@ -45,6 +46,18 @@ def training_steps(
 
     with ``E`` the number of epochs.
 
+    **Who steps the scheduler decides the count.** In a plain DDP / ``torchrun`` loop every
+    process steps its own scheduler once per optimizer step, so ``T`` is the count above, *per
+    process*. A scheduler passed through accelerate's ``Accelerator.prepare`` is different: with
+    its default ``split_batches=False``, ``AcceleratedScheduler.step()`` steps the wrapped scheduler
+    ``world_size`` times per optimizer step. Say so with ``prepared_by_accelerate=True`` and the
+    count is multiplied by ``world_size``, the number of processes (give it also with
+    ``num_batches``, which is then ``len(train_loader)`` *after* ``prepare``, in one process).
+    With ``num_examples`` the per-process count is the same under accelerate's default sharding
+    (``even_batches=True``): :math:`\lceil \lceil N/B \rceil / P \rceil = \lceil \lceil N/P \rceil / B \rceil`.
+    Leave it False with ``split_batches=True`` or ``step_scheduler_with_optimizer=False``: then
+    accelerate steps the scheduler once per call.
+
     The source article's script: 1235 examples, batch size 32, 50 epochs.
 
     >>> training_steps(epochs=50, num_examples=1235, batch_size=32)
@@ -55,12 +68,22 @@ def training_steps(
     500
     >>> training_steps(epochs=50, num_examples=1235, batch_size=32, world_size=2)
     1000
+    >>> training_steps(epochs=50, num_examples=1235, batch_size=32, world_size=2, prepared_by_accelerate=True)
+    2000
+    >>> training_steps(epochs=2, num_batches=20, world_size=2, prepared_by_accelerate=True)  # len after prepare
+    80
     """
     epochs = _positive_count("epochs", epochs)
     grad_accum_steps = _positive_count("grad_accum_steps", grad_accum_steps)
     world_size = _positive_count("world_size", world_size)
     if not isinstance(drop_last, bool):
         raise TypeError(f"drop_last must be True or False, got {drop_last!r} ({type(drop_last).__name__}).")
+    if not isinstance(prepared_by_accelerate, bool):
+        raise TypeError(
+            "prepared_by_accelerate must be True (the scheduler goes through Accelerator.prepare) or False "
+            f"(you step it yourself, once per optimizer step), got {prepared_by_accelerate!r} "
+            f"({type(prepared_by_accelerate).__name__})."
+        )
 
     if num_batches is not None and num_examples is not None:
         raise ValueError(
@@ -70,13 +93,17 @@ def training_steps(
         )
     if num_batches is not None:
         batches = _positive_count("num_batches", num_batches)
-        for argument, value, default in (("batch_size", batch_size, None), ("world_size", world_size, 1),
-                                         ("drop_last", drop_last, False)):
+        ignored = [("batch_size", batch_size, None), ("drop_last", drop_last, False)]
+        if not prepared_by_accelerate:
+            ignored.insert(1, ("world_size", world_size, 1))
+        for argument, value, default in ignored:
             if value != default:
                 raise ValueError(
                     f"{argument}={value!r} has no effect with num_batches={batches}: len(train_loader) already "
                     "counts batches in one process, after batching, sharding and drop_last. Pass num_batches "
                     "alone, or num_examples with batch_size, world_size and drop_last."
+                    + (" (world_size is used with num_batches only when prepared_by_accelerate=True.)"
+                       if argument == "world_size" else "")
                 )
     elif num_examples is not None:
         num_examples = _positive_count("num_examples", num_examples)
@@ -101,7 +128,85 @@ def training_steps(
             "Give num_batches=len(train_loader) (batches per epoch per process), or num_examples with "
             "batch_size."
         )
-    return epochs * -(-batches // grad_accum_steps)
+    per_process = epochs * -(-batches // grad_accum_steps)
+    return per_process * world_size if prepared_by_accelerate else per_process
+
+
+class TrainerSteps(NamedTuple):
+    """The two step counts transformers' ``Trainer`` gives its scheduler."""
+
+    num_training_steps: int
+    num_warmup_steps: int
+
+
+def trainer_steps(
+    *,
+    num_examples: int | None,
+    per_device_train_batch_size: int,
+    num_train_epochs: float = 3,
+    gradient_accumulation_steps: int = 1,
+    dataloader_drop_last: bool = False,
+    max_steps: int = -1,
+    warmup_steps: float = 0,
+    world_size: int = 1,
+) -> TrainerSteps:
+    r"""The ``num_training_steps`` and ``num_warmup_steps`` that transformers' ``Trainer`` passes to
+    ``get_scheduler``, from the ``TrainingArguments`` of the same names.
+
+    As transformers 5.23 computes them (``Trainer.set_initial_training_values`` and
+    ``TrainingArguments.get_warmup_steps``):
+
+    - an epoch has :math:`u = \lceil \text{len(dataloader)} / A \rceil` optimizer steps (the last,
+      partial accumulation window steps too), and :math:`T = \lceil E \cdot u \rceil` for ``E``
+      epochs (a fraction such as 1.5 is allowed), unless ``max_steps > 0``, which replaces it
+      (``num_examples`` may then be None, for a dataset without a length);
+    - ``len(dataloader)`` is the batches of one of ``world_size`` processes:
+      :math:`\lceil N / (B P) \rceil`, floored with ``dataloader_drop_last``;
+    - ``warmup_steps`` of 1 or more is a step count; below 1 it is a ratio of ``T``, rounded up:
+      :math:`\lceil T \cdot r \rceil` (there is no ``warmup_ratio`` argument in 5.x).
+
+    >>> trainer_steps(num_examples=100, per_device_train_batch_size=8, num_train_epochs=3,
+    ...               gradient_accumulation_steps=4, warmup_steps=0.1)
+    TrainerSteps(num_training_steps=12, num_warmup_steps=2)
+    >>> trainer_steps(num_examples=100, per_device_train_batch_size=8, max_steps=5, warmup_steps=2)
+    TrainerSteps(num_training_steps=5, num_warmup_steps=2)
+    >>> trainer_steps(num_examples=100, per_device_train_batch_size=8, num_train_epochs=1.5)
+    TrainerSteps(num_training_steps=20, num_warmup_steps=0)
+    """
+    if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral):
+        raise TypeError(f"max_steps must be a whole number (-1 for 'use epochs'), got {max_steps!r} ({type(max_steps).__name__}).")
+    if max_steps == 0 or max_steps < -1:
+        raise ValueError(f"max_steps must be a positive step count, or -1 to train for num_train_epochs; got {max_steps}.")
+    if max_steps > 0 and num_examples is None:
+        total = int(max_steps)
+    else:
+        per_epoch = training_steps(epochs=1, num_examples=num_examples, batch_size=per_device_train_batch_size,
+                                   grad_accum_steps=gradient_accumulation_steps, world_size=world_size,
+                                   drop_last=dataloader_drop_last)
+        total = int(max_steps) if max_steps > 0 else math.ceil(_positive_real("num_train_epochs", num_train_epochs) * per_epoch)
+    if isinstance(warmup_steps, bool) or not isinstance(warmup_steps, numbers.Real) or not math.isfinite(warmup_steps):
+        raise TypeError(
+            f"warmup_steps must be a step count (>= 1) or a ratio in [0, 1), got {warmup_steps!r} "
+            f"({type(warmup_steps).__name__})."
+        )
+    if warmup_steps < 0:
+        raise ValueError(f"warmup_steps must be >= 0, got {warmup_steps!r}.")
+    if warmup_steps < 1:
+        return TrainerSteps(total, _warmup_from_ratio(float(warmup_steps), total))
+    if warmup_steps != int(warmup_steps):
+        raise ValueError(
+            f"warmup_steps={warmup_steps!r} is 1 or more, so the Trainer reads it as a step count and truncates it "
+            f"to {int(warmup_steps)}: pass a whole number, or a ratio below 1."
+        )
+    return TrainerSteps(total, int(warmup_steps))
+
+
+def _positive_real(argument: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise TypeError(f"{argument} must be a positive number such as 3 or 1.5, got {value!r} ({type(value).__name__}).")
+    if value <= 0:
+        raise ValueError(f"{argument} must be > 0, got {value!r}.")
+    return float(value)
 
 
 def warmup_steps(ratio: float, num_training_steps: int) -> int:
@@ -119,6 +224,10 @@ def warmup_steps(ratio: float, num_training_steps: int) -> int:
     >>> warmup_steps(0.07, 100)      # 100 * 0.07 == 7.000000000000001 in floating point
     8
     """
+    return _warmup_from_ratio(ratio, num_training_steps)
+
+
+def _warmup_from_ratio(ratio: Any, num_training_steps: Any) -> int:
     if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not math.isfinite(ratio):
         raise TypeError(f"ratio must be a number in [0, 1] such as 0.06, got {ratio!r} ({type(ratio).__name__}).")
     if not 0.0 <= ratio <= 1.0:

@@ -1,107 +1,32 @@
-"""preview_run predicts, before training, the lr of every optimizer step a real Trainer then takes,
-flags the pitfalls the collection teaches, and touches nothing."""
+"""preview_run explains its count, flags the pitfalls the collection teaches, and touches nothing.
+That it equals a real Trainer's lrs step for step is tested with the other Trainer plans in test_trainer.py."""
 
 import copy
 
 import numpy as np
 import pytest
 import torch
-from transformers import Trainer, TrainerCallback, TrainingArguments
+from trainer_support import make_trainer
 
 from lrlib.preview import preview_run
 
-
-class TinyRegression(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.body = torch.nn.Linear(4, 4)
-        self.head = torch.nn.Linear(4, 1)
-
-    def forward(self, x, labels):
-        return {"loss": torch.nn.functional.mse_loss(self.head(self.body(x)).squeeze(-1), labels)}
-
-
-class Examples(torch.utils.data.Dataset):
-    def __init__(self, count):
-        generator = torch.Generator().manual_seed(0)
-        self.x, self.y = torch.randn(count, 4, generator=generator), torch.randn(count, generator=generator)
-
-    def __len__(self):
-        return len(self.x)
-
-    def __getitem__(self, index):
-        return {"x": self.x[index], "labels": self.y[index]}
-
-
-class LrAtEveryOptimizerStep(TrainerCallback):
-    def __init__(self):
-        self.rows = []
-
-    def on_pre_optimizer_step(self, args, state, control, optimizer=None, **kwargs):
-        self.rows.append([group["lr"] for group in optimizer.param_groups])
-
-
-def make_trainer(tmp_path, num_examples, optimizer_lrs=None, **arguments):
-    torch.manual_seed(0)
-    model = TinyRegression()
-    optimizers = (None, None)
-    if optimizer_lrs:
-        groups = [{"params": model.body.parameters(), "lr": optimizer_lrs[0]},
-                  {"params": model.head.parameters(), "lr": optimizer_lrs[1]}]
-        optimizers = (torch.optim.AdamW(groups, lr=optimizer_lrs[0]), None)
-    args = TrainingArguments(output_dir=str(tmp_path), report_to="none", save_strategy="no", logging_strategy="no",
-                             disable_tqdm=True, use_cpu=True, learning_rate=1e-3, **arguments)
-    recorder = LrAtEveryOptimizerStep()
-    trainer = Trainer(model=model, args=args, train_dataset=Examples(num_examples), callbacks=[recorder],
-                      optimizers=optimizers)
-    return trainer, recorder
-
-
-PLANS = {
-    "cosine, accumulation with a partial window, warmup as a ratio": dict(
-        num_examples=100, per_device_train_batch_size=8, num_train_epochs=3, gradient_accumulation_steps=3,
-        lr_scheduler_type="cosine", warmup_steps=0.1),
-    "linear, max_steps shorter than one epoch": dict(
-        num_examples=100, per_device_train_batch_size=8, max_steps=5, lr_scheduler_type="linear", warmup_steps=2),
-    "polynomial with kwargs and drop_last": dict(
-        num_examples=101, per_device_train_batch_size=10, num_train_epochs=2, dataloader_drop_last=True,
-        lr_scheduler_type="polynomial", warmup_steps=3, lr_scheduler_kwargs={"power": 2.0, "lr_end": 1e-5}),
-    "cosine_with_min_lr, two param groups at other lrs": dict(
-        num_examples=60, per_device_train_batch_size=4, num_train_epochs=2, gradient_accumulation_steps=4,
-        lr_scheduler_type="cosine_with_min_lr", warmup_steps=0.2, lr_scheduler_kwargs={"min_lr_rate": 0.1},
-        optimizer_lrs=(1e-3, 1e-4)),
-    "warmup_stable_decay over a fractional number of epochs": dict(
-        num_examples=64, per_device_train_batch_size=4, num_train_epochs=1.5, lr_scheduler_type="warmup_stable_decay",
-        warmup_steps=4, lr_scheduler_kwargs={"num_decay_steps": 8}),
-    "constant_with_warmup": dict(
-        num_examples=40, per_device_train_batch_size=8, num_train_epochs=2, lr_scheduler_type="constant_with_warmup",
-        warmup_steps=3),
-}
-
-
-@pytest.mark.parametrize("plan", PLANS.values(), ids=PLANS.keys())
-def test_preview_equals_the_lrs_a_real_trainer_trains_with(tmp_path, plan):
-    trainer, recorder = make_trainer(tmp_path, **plan)
-    preview = preview_run(trainer)
-    trainer.train()
-    trained = np.array(recorder.rows)
-    assert preview.num_optimizer_steps == trainer.state.max_steps == len(trained)
-    assert preview.num_training_steps == trainer.state.max_steps
-    predicted = np.broadcast_to(preview.lrs, trained.shape)
-    np.testing.assert_allclose(predicted, trained, rtol=1e-12, atol=0)
+ACCUMULATING = dict(num_examples=100, per_device_train_batch_size=8, num_train_epochs=3, gradient_accumulation_steps=3,
+                    lr_scheduler_type="cosine", warmup_steps=0.1)
+TWO_GROUPS = dict(num_examples=60, per_device_train_batch_size=4, num_train_epochs=2, gradient_accumulation_steps=4,
+                  lr_scheduler_type="cosine_with_min_lr", warmup_steps=0.2, lr_scheduler_kwargs={"min_lr_rate": 0.1},
+                  group_lrs=(1e-3, 1e-4))
 
 
 def test_preview_from_training_arguments_and_dataset_size_equals_preview_of_the_trainer(tmp_path):
-    plan = dict(PLANS["cosine, accumulation with a partial window, warmup as a ratio"])
-    trainer, _ = make_trainer(tmp_path, **plan)
-    from_args = preview_run(trainer.args, num_examples=plan["num_examples"])
+    trainer, _ = make_trainer(tmp_path, **ACCUMULATING)
+    from_args = preview_run(trainer.args, num_examples=ACCUMULATING["num_examples"])
     from_trainer = preview_run(trainer)
     assert from_args.derivation == from_trainer.derivation
     np.testing.assert_array_equal(from_args.lrs, from_trainer.lrs)
 
 
 def test_preview_explains_how_the_step_count_was_derived(tmp_path):
-    trainer, _ = make_trainer(tmp_path, **PLANS["cosine, accumulation with a partial window, warmup as a ratio"])
+    trainer, _ = make_trainer(tmp_path, **ACCUMULATING)
     preview = preview_run(trainer)
     assert preview.derivation == (
         "100 examples / (batch 8 x 1 process(es)), ceil: 13 batches per epoch per process",
@@ -113,7 +38,7 @@ def test_preview_explains_how_the_step_count_was_derived(tmp_path):
 
 
 def test_preview_leaves_trainer_optimizer_and_model_bit_identical(tmp_path):
-    trainer, _ = make_trainer(tmp_path, **PLANS["cosine_with_min_lr, two param groups at other lrs"])
+    trainer, _ = make_trainer(tmp_path, **TWO_GROUPS)
     model_before = copy.deepcopy(trainer.model.state_dict())
     optimizer_before = copy.deepcopy(trainer.optimizer.state_dict())
     args_before = trainer.args.to_dict()
@@ -125,7 +50,7 @@ def test_preview_leaves_trainer_optimizer_and_model_bit_identical(tmp_path):
 
 
 def test_preview_draws_every_group_with_warmup_shaded(tmp_path):
-    trainer, _ = make_trainer(tmp_path, **PLANS["cosine_with_min_lr, two param groups at other lrs"])
+    trainer, _ = make_trainer(tmp_path, **TWO_GROUPS)
     ax = preview_run(trainer).plot()
     drawn = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
     assert len(drawn) == 2 and max(drawn[1].get_ydata()) == pytest.approx(1e-4)
@@ -137,7 +62,7 @@ def flags(preview):
 
 
 def test_flag_constant_with_a_warmup_given_and_not_without(tmp_path):
-    trainer, _ = make_trainer(tmp_path, num_examples=40, per_device_train_batch_size=8, num_train_epochs=1,
+    trainer, _ = make_trainer(tmp_path, 40, per_device_train_batch_size=8, num_train_epochs=1,
                               lr_scheduler_type="constant", warmup_steps=3)
     (flag,) = preview_run(trainer).flags
     assert flag.pitfall == "warmup ignored" and "constant_with_warmup" in flag.message

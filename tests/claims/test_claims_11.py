@@ -1,0 +1,77 @@
+"""The library behaviour notebook 11 (what a schedule changes) states, checked at the pinned versions."""
+
+import pathlib
+
+import numpy as np
+import sklearn.datasets
+import torch
+import transformers
+
+from lrlib.outcomes import digits, schedule_arguments, train_digits
+from lrlib.scheduler import lr_curve
+
+
+def test_load_digits_ships_1797_images_of_8x8_pixels_inside_scikit_learn():
+    data = sklearn.datasets.load_digits()
+    assert data.data.shape == (1797, 64) and data.images.shape == (1797, 8, 8)
+    assert sorted(set(data.target.tolist())) == list(range(10))
+    assert data.data.min() == 0 and data.data.max() == 16
+    package_data = pathlib.Path(sklearn.datasets.__file__).parent / "data"
+    assert any(path.name.startswith("digits") for path in package_data.iterdir())
+
+
+def test_the_experiment_splits_1280_training_and_517_test_images():
+    x_train, y_train, x_test, y_test = digits()
+    assert len(x_train) == 1280 and len(x_test) == 517
+    assert float(x_train.max()) == 1.0 and float(x_train.min()) == 0.0
+
+
+def _transformers_lrs(name, num_steps, peak, num_warmup_steps, num_training_steps, **specific):
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=peak)
+    scheduler = transformers.get_scheduler(name, optimizer, num_warmup_steps=num_warmup_steps,
+                                           num_training_steps=num_training_steps, scheduler_specific_kwargs=specific)
+    lrs = []
+    for _ in range(num_steps):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return np.array(lrs)
+
+
+def test_the_experiments_schedules_are_transformers_schedules_with_those_arguments():
+    for name in ["constant_with_warmup", "linear", "cosine", "cosine_with_min_lr", "polynomial", "inverse_sqrt",
+                 "warmup_stable_decay"]:
+        arguments = schedule_arguments(name, 200, 20)
+        ours = lr_curve(name, 200, lr=0.1, num_warmup_steps=20, num_training_steps=200,
+                        **arguments["scheduler_specific_kwargs"])
+        theirs = _transformers_lrs(name, 200, 0.1, 20, 200, **arguments["scheduler_specific_kwargs"])
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+def test_polynomial_with_power_one_is_linear_but_for_its_lr_end_floor():
+    polynomial = _transformers_lrs("polynomial", 200, 0.1, 20, 200, power=1.0)
+    linear = _transformers_lrs("linear", 200, 0.1, 20, 200)
+    assert np.max(np.abs(polynomial - linear)) <= 1e-7 + 1e-15
+    assert polynomial[-1] > linear[-1]
+
+
+def test_inverse_sqrt_takes_its_timescale_from_the_warmup_by_default():
+    default = _transformers_lrs("inverse_sqrt", 200, 0.1, 20, None)
+    explicit = _transformers_lrs("inverse_sqrt", 200, 0.1, 20, None, timescale=20)
+    np.testing.assert_array_equal(default, explicit)
+
+
+def test_constant_and_inverse_sqrt_ignore_num_training_steps_and_never_end():
+    for name, warmup in [("constant", None), ("inverse_sqrt", 20)]:
+        short = _transformers_lrs(name, 300, 0.1, warmup, 100)
+        long = _transformers_lrs(name, 300, 0.1, warmup, 10_000)
+        np.testing.assert_array_equal(short, long)
+        assert short[-1] > 0
+
+
+def test_a_run_gets_the_same_start_and_batches_whatever_the_schedule():
+    # Same seed, same schedule, run alone or next to another schedule: the same numbers.
+    alone = train_digits(["linear"], [3], epochs=1)[0]
+    together = train_digits(["constant", "linear"], [3], epochs=1)[1]
+    np.testing.assert_allclose(alone.losses, together.losses, rtol=1e-5)
+    assert alone.schedule == together.schedule == "linear"

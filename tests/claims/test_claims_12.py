@@ -1,0 +1,90 @@
+"""The library behaviour notebook 12 (Trainer and accelerate) states, checked at the pinned versions.
+
+The end-to-end claims (the Trainer's lrs step for step, two real processes under accelerate) are
+tested in tests/test_trainer.py and tests/test_accelerate.py; these are the single facts.
+"""
+
+import dataclasses
+import tempfile
+
+import pytest
+import torch
+from torch import nn
+from transformers import Trainer, TrainingArguments
+
+
+def test_training_arguments_in_5_23_have_no_warmup_ratio():
+    assert "warmup_ratio" not in {field.name for field in dataclasses.fields(TrainingArguments)}
+    with pytest.raises(TypeError, match="warmup_ratio"):
+        TrainingArguments(output_dir="unused", warmup_ratio=0.1)
+
+
+@pytest.mark.parametrize("value, expected", [(0.05, 10), (0.999, 200), (1, 1), (1.0, 1), (2.5, 2), (0.07, 15), (0, 0)])
+def test_warmup_steps_below_one_is_a_ratio_rounded_up_and_above_is_truncated(value, expected):
+    # 200 * 0.07 == 14.000000000000002 in floating point, so the ceiling gives 15
+    args = TrainingArguments(output_dir="unused", report_to="none", warmup_steps=value)
+    assert args.get_warmup_steps(200) == expected
+
+
+def test_warmup_ratio_rounding_follows_floating_point():
+    args = TrainingArguments(output_dir="unused", report_to="none", warmup_steps=0.07)
+    assert args.get_warmup_steps(100) == 8  # 100 * 0.07 == 7.000000000000001
+
+
+class _Tiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(2, 1)
+
+    def forward(self, x, y):
+        return {"loss": ((self.layer(x).squeeze(-1) - y) ** 2).mean()}
+
+
+def test_the_trainers_own_optimizer_has_a_decay_and_a_no_decay_group_at_the_same_lr():
+    with tempfile.TemporaryDirectory() as output_dir:
+        args = TrainingArguments(output_dir=output_dir, report_to="none", use_cpu=True, learning_rate=3e-4,
+                                 weight_decay=0.01)
+        trainer = Trainer(model=_Tiny(), args=args)
+        optimizer = trainer.create_optimizer()
+    assert [group["weight_decay"] for group in optimizer.param_groups] == [0.01, 0.0]
+    assert [group["lr"] for group in optimizer.param_groups] == [3e-4, 3e-4]
+
+
+def test_the_trainer_makes_one_optimizer_step_per_epoch_for_a_window_longer_than_the_epoch():
+    from lrlib.steps import trainer_steps
+
+    # 3 batches per epoch, windows of 8: the partial window still steps, once per epoch.
+    assert trainer_steps(num_examples=24, per_device_train_batch_size=8, num_train_epochs=2,
+                         gradient_accumulation_steps=8).num_training_steps == 2
+
+
+def test_notebook_launcher_refuses_to_start_once_an_accelerator_exists():
+    from accelerate import Accelerator, notebook_launcher
+    from accelerate.state import AcceleratorState
+
+    Accelerator(cpu=True)
+    try:
+        with pytest.raises(ValueError, match="should only be initialized inside your training function"):
+            notebook_launcher(print, num_processes=2)
+    finally:
+        AcceleratorState._reset_state(reset_partial_state=True)
+
+
+def test_accelerated_scheduler_steps_once_per_call_with_split_batches_or_without_the_optimizer_link():
+    from accelerate.scheduler import AcceleratedScheduler
+    from accelerate.state import AcceleratorState, PartialState
+
+    from lrlib.scheduler import get_scheduler
+
+    PartialState(cpu=True)
+    try:
+        for options in [dict(split_batches=True), dict(step_with_optimizer=False)]:
+            optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=1.0)
+            inner = get_scheduler("linear", optimizer, num_warmup_steps=0, num_training_steps=10)
+            optimizer.step_was_skipped = False
+            wrapped = AcceleratedScheduler(inner, optimizer, **options)
+            optimizer.step()
+            wrapped.step()
+            assert inner.last_epoch == 1, options
+    finally:
+        AcceleratorState._reset_state(reset_partial_state=True)
