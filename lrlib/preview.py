@@ -151,23 +151,29 @@ def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmu
 
 
 def _preview(name, *, group_lrs, default_lr, kwargs, num_training_steps, num_warmup_steps, num_optimizer_steps,
-             derivation, stride=1, per_process_steps=None, scheduler=None) -> RunPreview:
+             derivation, stride=1, per_process_steps=None) -> RunPreview:
     schedule = curve_schedule_for(name)
-    name = schedule.name
     inner_steps = num_optimizer_steps * stride
-    if scheduler is not None:
-        rows = trace(scheduler, inner_steps)[::stride]
-    else:
-        curve = lr_curve(name, inner_steps, lr=default_lr,
-                         num_warmup_steps=None if schedule.warmup == "ignored" else num_warmup_steps,
-                         num_training_steps=num_training_steps, **kwargs)[::stride]
-        rows = np.stack([curve if lr == default_lr else curve / default_lr * lr for lr in group_lrs], axis=1)
-    flags = _flags(name, group_lrs, default_lr, kwargs, num_training_steps=num_training_steps,
+    curve = lr_curve(schedule.name, inner_steps, lr=default_lr,
+                     num_warmup_steps=None if schedule.warmup == "ignored" else num_warmup_steps,
+                     num_training_steps=num_training_steps, **kwargs)[::stride]
+    rows = np.stack([curve if lr == default_lr else curve / default_lr * lr for lr in group_lrs], axis=1)
+    flags = _flags(schedule.name, group_lrs, default_lr, kwargs, num_training_steps=num_training_steps,
                    num_warmup_steps=num_warmup_steps, inner_steps=inner_steps,
                    per_process_steps=per_process_steps if per_process_steps is not None else num_optimizer_steps,
                    prepared_processes=stride)
-    return RunPreview(name, num_training_steps, num_warmup_steps, num_optimizer_steps, stride, tuple(derivation),
-                      group_lrs, rows, tuple(flags))
+    return RunPreview(schedule.name, num_training_steps, num_warmup_steps, num_optimizer_steps, stride,
+                      tuple(derivation), group_lrs, rows, tuple(flags))
+
+
+def _given_scheduler(scheduler: Any, group_lrs: tuple[float, ...], num_training_steps: int,
+                     derivation: list[str]) -> RunPreview:
+    """A Trainer given its own scheduler uses it as it is: look ahead at it (lr_scheduler_type and warmup unused)."""
+    name = type(scheduler).__name__
+    derivation.append(f"the Trainer steps the scheduler you gave it ({name}): lr_scheduler_type and warmup_steps "
+                      "are not used; its lrs are looked ahead with lrlib.trace")
+    return RunPreview(name, num_training_steps, 0, num_training_steps, 1, tuple(derivation), group_lrs,
+                      trace(scheduler, num_training_steps), ())
 
 
 def _trainer_plan(args: Any, num_examples: int | None, optimizer: Any, scheduler: Any) -> RunPreview:
@@ -198,10 +204,12 @@ def _trainer_plan(args: Any, num_examples: int | None, optimizer: Any, scheduler
         derivation.append(f"warmup_steps={args.warmup_steps:g} < 1 is a ratio: ceil({steps.num_training_steps} x "
                           f"{args.warmup_steps:g}) = {steps.num_warmup_steps} steps")
     group_lrs, default_lr = _group_lrs(optimizer, args.learning_rate)
+    if scheduler is not None:
+        return _given_scheduler(scheduler, group_lrs, steps.num_training_steps, derivation[:-1])
     return _preview(args.lr_scheduler_type, group_lrs=group_lrs, default_lr=default_lr,
                     kwargs=_scheduler_kwargs(args.lr_scheduler_kwargs), num_training_steps=steps.num_training_steps,
                     num_warmup_steps=steps.num_warmup_steps, num_optimizer_steps=steps.num_training_steps,
-                    derivation=derivation, scheduler=scheduler)
+                    derivation=derivation)
 
 
 def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epochs: int, num_batches: int | None = None,

@@ -122,3 +122,13 @@ def test_flag_an_accelerate_scheduler_counted_per_process_and_not_the_whole_coun
 def test_bad_plans_are_refused_with_the_argument_named(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_preview_of_a_trainer_given_its_own_scheduler_looks_ahead_at_that_scheduler(tmp_path):
+    trainer, recorder = make_trainer(tmp_path, 40, per_device_train_batch_size=8, num_train_epochs=2,
+                                     group_lrs=(1e-3, 2e-4))
+    trainer.lr_scheduler = torch.optim.lr_scheduler.StepLR(trainer.optimizer, step_size=3, gamma=0.5)
+    preview = preview_run(trainer)
+    trainer.train()
+    np.testing.assert_array_equal(preview.lrs, np.array(recorder.lrs))
+    assert preview.name == "StepLR" and "lr_scheduler_type and warmup_steps are not used" in preview.derivation[-1]
