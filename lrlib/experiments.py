@@ -109,7 +109,7 @@ def adam_first_steps(
 
     Adam's update is ``lr * m_hat / (sqrt(v_hat) + eps)``. At step 1, ``m_hat = g`` and
     ``v_hat = g**2``, so the update is ``lr * sign(g)`` for every parameter whatever the size of
-    ``g``: the largest step Adam ever takes, set by one batch.
+    ``g``: the full lr for every parameter at once, in a direction set by one batch.
 
     >>> first = adam_first_steps(steps=(1,), num_orders=2)[0]
     >>> round(first.median_ratio, 3)

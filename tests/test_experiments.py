@@ -88,13 +88,15 @@ def test_gradient_descent_above_two_over_sharpness_diverges_without_warmup():
 
 
 def test_warmup_lets_sharpness_settle_near_two_over_lr_and_repeats_exactly():
-    run = sharpness_run(lr_multiple=3, num_warmup_steps=100, num_steps=150, every=50)
-    again = sharpness_run(lr_multiple=3, num_warmup_steps=100, num_steps=150, every=50)
+    # The notebook's setting, which survives on every CPU kind tried (AVX2 and plain kernels); at
+    # 3 x (2 / sharpness) with 100 warmup steps, seed 0 survives with AVX2 kernels and diverges without.
+    run = sharpness_run(lr_multiple=4, num_warmup_steps=200, num_steps=300, every=100)
+    again = sharpness_run(lr_multiple=4, num_warmup_steps=200, num_steps=300, every=100)
     assert run.diverged_at is None
     assert run.sharpness[-1] < run.initial_sharpness / 2
     assert 0.8 < run.final_ratio < 1.2
     np.testing.assert_array_equal(run.sharpness, again.sharpness)
-    assert run.steps.tolist() == [0, 50, 100, 150]
+    assert run.steps.tolist() == [0, 100, 200, 300]
 
 
 def test_experiments_restore_thread_count_and_determinism_setting():
