@@ -37,10 +37,10 @@ def test_every_notebook_has_its_claims_registered(path):
 def test_every_claim_names_a_source_and_a_heading_that_exists():
     for claim, source, where, _ in rows():
         assert len(source) > 8, f"no source for: {claim}"
-        for target in re.findall(r"(\d\d_[\w]+\.ipynb)(?:#([^\s`,;)]+))?", where):
-            path = ROOT / "notebooks" / target[0]
+        for name, anchor in re.findall(r"(\d\d_\w+\.ipynb)(?:#([^\s`;)]+))?", where):
+            path, anchor = ROOT / "notebooks" / name, anchor.rstrip(",.")
             assert path.exists(), f"{where}: no such notebook"
-            assert not target[1] or target[1] in heading_ids(path), f"{where}: no such heading"
+            assert not anchor or anchor in heading_ids(path), f"{where}: no heading {anchor!r} in {name}"
 
 
 def test_every_claim_checked_by_a_test_names_a_test_that_exists():

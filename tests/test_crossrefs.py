@@ -31,10 +31,13 @@ def markdown_cells(path):
 
 
 def heading_text(line: str) -> str:
-    """A heading's text as the browser shows it: markup of links, code and emphasis removed."""
-    text = re.sub(r"^#+\s*", "", line).strip()
-    text = LINK.sub(r"\1", text)
-    return re.sub(r"[`*_]", "", text)
+    """A heading's text as the browser shows it: link targets, backticks and emphasis markers removed;
+    the text of code spans (underscores included) kept as it is."""
+    text = LINK.sub(r"\1", re.sub(r"^#+\s*", "", line).strip())
+    pieces = text.split("`")
+    for index in range(0, len(pieces), 2):  # outside code spans
+        pieces[index] = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", pieces[index].replace("*", ""))
+    return "".join(pieces)
 
 
 def heading_ids(path) -> set[str]:
@@ -90,4 +93,6 @@ def test_every_link_to_a_notebook_resolves_to_a_file_and_heading(path):
 
 def test_heading_ids_follow_jupyterlab():
     assert heading_text("## Pitfall 4: `constant` ignores [warmup](#x)") == "Pitfall 4: constant ignores warmup"
+    assert heading_text("## What `num_cycles` means, *really*") == "What num_cycles means, really"
+    assert heading_text("## Why _this_ matters") == "Why this matters"
     assert "Pitfalls" in heading_ids(NOTEBOOKS / "01_why_warmup.ipynb")
