@@ -6,7 +6,7 @@ import pathlib
 import re
 
 import pytest
-from test_crossrefs import NOTEBOOK_PATHS, heading_ids
+from test_crossrefs import NOTEBOOK_PATHS, PLAIN_ANCHOR, heading_ids
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 REGISTER = ROOT / "docs" / "claims.md"
@@ -40,6 +40,7 @@ def test_every_claim_names_a_source_and_a_heading_that_exists():
         for name, anchor in re.findall(r"(\d\d_\w+\.ipynb)(?:#([^\s`;)]+))?", where):
             path, anchor = ROOT / "notebooks" / name, anchor.rstrip(",.")
             assert path.exists(), f"{where}: no such notebook"
+            assert not anchor or PLAIN_ANCHOR.match(anchor), f"{where}: name a heading of plain characters"
             assert not anchor or anchor in heading_ids(path), f"{where}: no heading {anchor!r} in {name}"
 
 

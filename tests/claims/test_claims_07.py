@@ -1,6 +1,7 @@
 """Claims of notebook 07 (inverse_sqrt, warmup_stable_decay, reduce_lr_on_plateau, greedy) about
 transformers 5.23 and torch 2.13."""
 
+import inspect
 import math
 import warnings
 
@@ -119,6 +120,24 @@ def test_greedy_cuts_the_lr_after_patience_plus_one_bad_evaluations():
 def test_greedy_min_lr_defaults_to_1e_3_and_no_cut_goes_below_it():
     lrs = greedy_lrs([1.0] * 12, patience=0)  # starts at 1e-3, the default min_lr
     assert min(lrs) == 1e-3
+
+
+def test_greedy_never_cuts_an_lr_already_below_its_default_min_lr_but_can_raise_it():
+    optimizer = make_optimizer(lrs=(2e-5,))
+    scheduler = transformers.get_scheduler("greedy", optimizer, scheduler_specific_kwargs={"patience": 0})
+    lrs = []
+    for metric in [1.0, 1.0, 1.0, 1.0, 0.9]:  # the first counts as an improvement, then three bad ones
+        scheduler.step(metric)
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert lrs[1:4] == [lrs[0]] * 3 and lrs[0] > 2e-5 and lrs[4] > lrs[3]
+
+
+def test_trainer_always_passes_num_training_steps_so_num_stable_steps_in_its_kwargs_warns():
+    source = inspect.getsource(transformers.Trainer.create_scheduler)
+    assert "num_training_steps=num_training_steps" in source
+    caught, _, _ = wsd_warnings(num_training_steps=1950,
+                                scheduler_specific_kwargs={"num_decay_steps": 390, "num_stable_steps": 1000})
+    assert caught == ["Both num_training_steps and num_stable_steps are specified. num_stable_steps will be used."]
 
 
 def test_greedy_is_transformers_own_class():

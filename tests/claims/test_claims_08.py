@@ -2,6 +2,8 @@
 
 import functools
 import inspect
+import io
+import pickle
 
 import pytest
 import torch
@@ -17,6 +19,17 @@ def multiplier(step, *, warmup):
 
 def plain_function(step):
     return 1.0
+
+
+def test_every_step_driven_get_scheduler_schedule_is_a_lambdalr():
+    specific = {"cosine_with_min_lr": {"min_lr_rate": 0.1}, "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
+                "warmup_stable_decay": {"num_decay_steps": 10}}
+    for name in transformers.SchedulerType:
+        if name in METRIC_DRIVEN:
+            continue
+        scheduler = transformers.get_scheduler(name, make_optimizer(), num_warmup_steps=10, num_training_steps=100,
+                                               scheduler_specific_kwargs=specific.get(name.value))
+        assert type(scheduler) is torch.optim.lr_scheduler.LambdaLR, name
 
 
 def test_a_scheduler_keeps_an_existing_initial_lr_setdefault():
@@ -44,6 +57,13 @@ def test_lambdalr_state_dict_saves_nothing_of_functions_lambdas_or_partials():
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, [functools.partial(multiplier, warmup=10), lambda step: 1.0, plain_function])
     assert scheduler.state_dict()["lr_lambdas"] == [{}, None, None]
+
+
+def test_a_lambdalr_of_partials_pickles_and_one_of_lambdas_does_not():
+    optimizer = make_optimizer(lrs=(1e-3,))
+    torch.save(torch.optim.lr_scheduler.LambdaLR(optimizer, functools.partial(multiplier, warmup=10)), io.BytesIO())
+    with pytest.raises((pickle.PicklingError, AttributeError)):  # a lambda cannot be pickled
+        torch.save(torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0), io.BytesIO())
 
 
 def test_lambdalr_loads_a_state_into_different_functions_without_complaint():

@@ -53,6 +53,11 @@ def test_cosine_warmup_with_min_lr_warms_up_one_step_ahead():
     assert lrs[0] == pytest.approx(1 / 100) and lrs[50] == pytest.approx(51 / 100)
 
 
+def test_cosine_warmup_with_min_lr_decays_one_step_ahead_too():
+    ahead, plain = real_lrs("cosine_warmup_with_min_lr", 1951), real_lrs("cosine_with_min_lr", 1951)
+    assert ahead[975] == pytest.approx(plain[976], rel=1e-12) and ahead[975] < plain[975]
+
+
 def test_wsd_is_the_only_schedule_with_a_choice_of_warmup_shape():
     with_choice = [name for name, function in transformers.optimization.TYPE_TO_SCHEDULER_FUNCTION.items()
                    if "warmup_type" in inspect.signature(function).parameters]
