@@ -343,8 +343,10 @@ def top_hessian_eigenvalue(
     iters: int = 20,
     start: Sequence[torch.Tensor] | None = None,
 ) -> tuple[float, list[torch.Tensor]]:
-    """Largest eigenvalue of the Hessian of ``loss()`` by power iteration: ``v <- Hv / |Hv|``,
-    with ``Hv`` a Hessian-vector product (autograd through the gradient, no Hessian stored).
+    """The Hessian eigenvalue of largest magnitude of ``loss()`` by power iteration: ``v <- Hv / |Hv|``,
+    with ``Hv`` a Hessian-vector product (autograd through the gradient, no Hessian stored). That is
+    the sharpness (the top eigenvalue) whenever the result is positive, as in every run here; a
+    negative result would mean a negative-curvature direction dominates.
     Returns the eigenvalue estimate ``v.Hv`` and the last ``v`` (to warm-start the next call).
 
     >>> w = torch.tensor([1.0, 1.0], requires_grad=True)

@@ -35,6 +35,7 @@ __all__ = [
     "digits",
     "format_outcomes",
     "lowest",
+    "paired",
     "plot_outcomes",
     "schedule_arguments",
     "summarize",
@@ -227,6 +228,41 @@ def summarize(outcomes: Sequence[Outcome], metric: str) -> dict[str, tuple[float
     for outcome in outcomes:
         table.setdefault(outcome.schedule, []).append(getattr(outcome, metric))
     return {name: (float(np.mean(v)), float(np.min(v)), float(np.max(v))) for name, v in table.items()}
+
+
+def paired(outcomes: Sequence[Outcome], first: str, second: str,
+           metric: str = "train_loss") -> tuple[np.ndarray, float, float]:
+    """Compare two schedules seed by seed: ``(differences, t, critical)``.
+
+    ``differences[i]`` is ``second``'s ``metric`` minus ``first``'s on the i-th seed they share
+    (the same start and batches), ``t`` the paired t statistic (mean difference over its standard
+    error) and ``critical`` the two-sided 5% threshold of Student's t with ``n - 1`` degrees of
+    freedom. ``abs(t) < critical``: five-or-so seeds cannot tell the two apart.
+
+    >>> runs = [Outcome(n, s, v, 0.0, 1.0, np.zeros(1), np.zeros(1))
+    ...         for n, values in {"a": [1.0, 2.0, 3.0], "b": [1.5, 2.0, 3.7]}.items() for s, v in enumerate(values)]
+    >>> differences, t, critical = paired(runs, "a", "b")
+    >>> differences.round(2).tolist(), round(t, 2), round(critical, 2)
+    ([0.5, 0.0, 0.7], 1.92, 4.3)
+    """
+    from scipy.stats import t as student_t
+
+    values = {name: {o.seed: getattr(o, metric) for o in outcomes if o.schedule == name} for name in (first, second)}
+    for name, per_seed in values.items():
+        if not per_seed:
+            raise ValueError(f"no run of schedule {name!r} in outcomes; the schedules run are "
+                             f"{', '.join(sorted({o.schedule for o in outcomes}))}.")
+    seeds = sorted(set(values[first]) & set(values[second]))
+    if len(seeds) < 2:
+        raise ValueError(f"{first!r} and {second!r} must share at least 2 seeds to be compared seed by seed; "
+                         f"they share {len(seeds)}.")
+    differences = np.array([values[second][s] - values[first][s] for s in seeds])
+    mean, spread = float(differences.mean()), float(differences.std(ddof=1))
+    if spread > 0:
+        t = mean / (spread / math.sqrt(len(seeds)))
+    else:  # every seed moved by exactly the same amount: no noise at all
+        t = math.copysign(math.inf, mean) if mean else 0.0
+    return differences, t, float(student_t.ppf(0.975, len(seeds) - 1))
 
 
 def format_outcomes(outcomes: Sequence[Outcome]) -> str:

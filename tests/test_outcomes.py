@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lrlib.exercises import ExerciseNotSolved
-from lrlib.outcomes import (OUTCOME_SCHEDULES, Outcome, check_lowest, format_outcomes, lowest, schedule_arguments,
+from lrlib.outcomes import (OUTCOME_SCHEDULES, Outcome, check_lowest, format_outcomes, lowest, paired, schedule_arguments,
                             summarize, train_digits)
 from lrlib.scheduler import lr_curve
 
@@ -81,3 +81,20 @@ def test_the_table_has_a_row_per_schedule_with_mean_and_range(short_runs):
     assert len(table) == 2 + 2
     assert table[2].startswith("constant") and table[3].startswith("linear")
     assert table[3].count("[") == 3
+
+
+def test_paired_compares_seed_by_seed_with_a_t_statistic_and_its_5_percent_threshold():
+    runs = _fake({"a": [1.0, 2.0, 3.0, 4.0, 5.0], "b": [1.1, 2.1, 3.1, 4.1, 5.2], "c": [1.5, 1.5, 3.5, 3.5, 5.0]})
+    differences, t, critical = paired(runs, "a", "b")
+    np.testing.assert_allclose(differences, [0.1, 0.1, 0.1, 0.1, 0.2])
+    assert t > critical == pytest.approx(2.776, abs=1e-3)   # a small, consistent difference is a difference
+    _, t, _ = paired(runs, "a", "c")
+    assert abs(t) < critical                                # a large, inconsistent one is not
+
+
+def test_paired_names_the_missing_schedule_and_needs_shared_seeds():
+    runs = _fake({"a": [1.0, 2.0], "b": [1.0]})
+    with pytest.raises(ValueError, match="no run of schedule 'z'.*a, b"):
+        paired(runs, "a", "z")
+    with pytest.raises(ValueError, match="share at least 2 seeds"):
+        paired(runs, "a", "b")

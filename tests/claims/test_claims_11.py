@@ -3,6 +3,7 @@
 import pathlib
 
 import numpy as np
+import pytest
 import sklearn.datasets
 import torch
 import transformers
@@ -75,3 +76,19 @@ def test_a_run_gets_the_same_start_and_batches_whatever_the_schedule():
     together = train_digits(["constant", "linear"], [3], epochs=1)[1]
     np.testing.assert_allclose(alone.losses, together.losses, rtol=1e-5)
     assert alone.schedule == together.schedule == "linear"
+
+
+def test_the_paired_threshold_for_five_seeds_is_students_t_at_2_776():
+    from scipy.stats import t as student_t
+
+    from lrlib.outcomes import Outcome, paired
+
+    runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
+            for name, values in {"a": [1, 2, 3, 4, 5], "b": [2, 2, 4, 4, 6]}.items() for seed, value in enumerate(values)]
+    _, _, critical = paired(runs, "a", "b")
+    assert round(critical, 3) == 2.776
+    # Equally good schedules with normal differences: abs(t) passes the threshold in 5% of comparisons.
+    assert 2 * student_t.sf(critical, 4) == pytest.approx(0.05)
+    noise = np.random.default_rng(0).standard_normal((20_000, 5))
+    t = noise.mean(1) / (noise.std(1, ddof=1) / np.sqrt(5))
+    assert np.mean(np.abs(t) > critical) == pytest.approx(0.05, abs=0.006)
