@@ -586,7 +586,7 @@ COMMON_RELATIONS = (
              "The schedule would end before warmup does: lower num_warmup_steps (a few percent of training is usual)."),
 )
 
-_NUM_CYCLES = Param("num_cycles", real(0.0, low_open=True), "waves of the cosine over the decay (0.5 = one half wave, 1 to 0)",
+_NUM_CYCLES = Param("num_cycles", real(0.0, low_open=True), "waves of the cosine over the decay; 0.5 is one half wave, from 1 to 0",
                     default=0.5, examples=(0.5, 1.0, 3), control=Control(low=0.25, high=5.0, step=0.25))
 _MIN_LR = Param("min_lr", real(0.0, LR), "absolute floor, divided by optimizer.defaults['lr']", examples=(1e-5, 0.0),
                 fix="For a floor relative to each group's lr, pass min_lr_rate instead.", rate_of_lr="min_lr_rate",
@@ -620,7 +620,7 @@ SCHEDULES: dict[str, Schedule] = {
                 Param("lr_end", real(0.0, LR, high_open=True), "absolute final lr (not a ratio)", default=1e-7,
                       examples=(1e-7, 0.0, 1e-4), fix="lr_end is an absolute learning rate, not a ratio.",
                       control=Control(low=1e-9, high=Relative(LR), step=0.1, log=True)),
-                Param("power", real(0.0, low_open=True), "exponent of the decay (1 = linear)", default=1.0,
+                Param("power", real(0.0, low_open=True), "exponent of the decay; 1 is linear", default=1.0,
                       examples=(2.0, 0.5, 1.0), control=Control(low=0.25, high=5.0, step=0.25)),
             ),
             relations=(Relation(("num_warmup_steps",), "<", "num_training_steps",
@@ -658,7 +658,7 @@ SCHEDULES: dict[str, Schedule] = {
             "cosine to a floor, with warmup and decay shifted one step earlier",
             params=(
                 _NUM_CYCLES, _MIN_LR, _MIN_LR_RATE,
-                Param("warmup_lr_rate", real(0.0, 1.0), "first warmup step's lr as a fraction (left out: 1/W)",
+                Param("warmup_lr_rate", real(0.0, 1.0), "first warmup step's lr as a fraction; left out, 1/W",
                       examples=(0.2, 0.0, 1.0), control=Control(low=0.0, high=1.0, step=0.01, start=0.1)),
             ),
             alternatives=(_FLOOR,), length=("num_training_steps",),
@@ -678,7 +678,7 @@ SCHEDULES: dict[str, Schedule] = {
                                       start=Relative("num_training_steps", 0.5))),
                 Param("warmup_type", one_of(*WSD_TYPES), "shape of the warmup", default="linear", examples=WSD_TYPES),
                 Param("decay_type", one_of(*WSD_TYPES), "shape of the decay", default="cosine", examples=WSD_TYPES),
-                Param("min_lr_ratio", real(0.0, 1.0), "floor (and warmup start) as a fraction of the lr", default=0.0,
+                Param("min_lr_ratio", real(0.0, 1.0), "floor and warmup start as a fraction of the lr", default=0.0,
                       examples=(0.1, 0.0, 1.0), control=Control(low=0.0, high=1.0, step=0.01)),
                 _NUM_CYCLES,
             ),
@@ -705,3 +705,32 @@ SCHEDULE_NAMES: tuple[str, ...] = tuple(SCHEDULES)
 
 CURVE_NAMES: tuple[str, ...] = tuple(name for name, s in SCHEDULES.items() if s.has_curve)
 """The names whose lr is a function of the step alone, so they have a curve."""
+
+
+# ---------------------------------------------------------------- the registry in words
+
+
+def default_text(param: Param) -> str:
+    """A parameter's default in words: required, a value, computed, or left out."""
+    if param.required:
+        return "required"
+    if param.computed is not None:
+        return f"default {param.computed.text}"
+    return "may be left out" if param.default is None else f"default {param.default!r}"
+
+
+def arguments_text(schedule: Schedule) -> str:
+    """One schedule's arguments, one per line, as ``help(lrlib.get_scheduler)`` lists them."""
+    lines = [f"{schedule.name}: {schedule.summary}"]
+    steps = {"num_warmup_steps": schedule.warmup, "num_training_steps": schedule.training}
+    lines += [f"    {name}: {use}" for name, use in steps.items() if use != "required"]
+    for param in schedule.params:
+        lines.append(f"    {param.name}: {param.domain.text()}, {default_text(param)} ({param.doc})")
+    lines += [f"    {group.text()}" for group in schedule.alternatives]
+    lines += [f"    {relation.text()}" for relation in schedule.relations]
+    return "\n".join(lines)
+
+
+def registry_text() -> str:
+    """Every schedule's arguments (``arguments_text``), for docstrings."""
+    return "\n".join(arguments_text(schedule) for schedule in SCHEDULES.values())
