@@ -139,3 +139,66 @@ def test_the_docs_table_lists_every_bad_input():
     for name, warmup, training, kwargs, error, _ in BAD_SCHEDULES:
         call = f"`{name}`, W={warmup}, T={training}, {kwargs or '—'}"
         assert any(row.startswith(f"| {call} |") and error.__name__ in row for row in rows), call
+
+
+# ---------------------------------------------------------------- the rest of the public surface
+
+
+def _scheduler():
+    return lrlib.get_scheduler("linear", make_optimizer(), 2, 10)
+
+
+PUBLIC_SURFACE = [
+    (lambda: lrlib.trace(3, _scheduler()), TypeError, r"trace takes the scheduler first"),
+    (lambda: lrlib.trace(_scheduler(), 3.0), TypeError, r"num_steps must be a whole number, got 3\.0 \(float\)"),
+    (lambda: lrlib.trace(_scheduler(), True), TypeError, r"num_steps must be a whole number, got True \(bool\): a bool "
+                                                         r"where a count is expected is probably a mistake"),
+    (lambda: lrlib.lr_curve("linear", True, num_warmup_steps=1, num_training_steps=10), TypeError,
+     r"num_steps must be a whole number, got True \(bool\)"),
+    (lambda: lrlib.lr_curve("cosine", 10, num_warmup_steps=1, num_training_steps=10, num_cycles=True), TypeError,
+     r"num_cycles must be a number, got True \(bool\): a bool is not a number here"),
+    (lambda: lrlib.decimate([1.0, 2.0], max_buckets=0), ValueError, r"max_buckets must be >= 1, got 0"),
+    (lambda: lrlib.decimate(["a"]), TypeError, r"curve 'y' must hold numbers"),
+    (lambda: lrlib.plot_curves([1.0, 2.0], num_warmup_steps=1.5), TypeError, r"num_warmup_steps must be a whole number"),
+    (lambda: lrlib.plot_curves([1.0, 2.0], log_y="yes"), TypeError, r"log_y must be True or False, got 'yes'"),
+    (lambda: lrlib.plot_schedule("linear", 10, lr=0, num_warmup_steps=1, num_training_steps=10), ValueError,
+     r"lr must be > 0, got 0"),
+    (lambda: lrlib.training_steps(epochs=True, num_batches=10), TypeError, r"epochs must be a whole number, got True"),
+    (lambda: lrlib.training_steps(epochs=2, num_batches=10.0), TypeError, r"num_batches must be a whole number, got 10\.0"),
+    (lambda: lrlib.warmup_steps(0.1, 1000.5), TypeError, r"num_training_steps must be a whole number, got 1000\.5"),
+    (lambda: lrlib.check_schedule(None, "linear", 5, num_warmup_steps=1, num_training_steps=5), TypeError,
+     r"candidate must be your function of the step"),
+    (lambda: lrlib.check_value(True, 1, what="the answer", hint="count"), lrlib.ExerciseNotSolved,
+     r"the answer = True is a bool; the answer is a number"),
+    (lambda: lrlib.ScheduleGuard(_scheduler(), 10.0), TypeError, r"num_training_steps must be a whole number"),
+]
+
+
+@pytest.mark.parametrize("call,error,pattern", PUBLIC_SURFACE, ids=[p[2][:50] for p in PUBLIC_SURFACE])
+def test_every_public_function_names_the_bad_argument_and_the_fix(call, error, pattern):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with pytest.raises(error, match=pattern):
+        call()
+
+
+def test_numpy_numbers_are_accepted_where_python_ones_are(optimizer):
+    import numpy as np
+
+    scheduler = lrlib.get_scheduler("cosine", optimizer, np.int64(10), np.int32(100),
+                                    scheduler_specific_kwargs={"num_cycles": np.float32(0.5)})
+    assert scheduler.lr_lambdas[0].keywords["num_warmup_steps"] == 10
+    assert type(scheduler.lr_lambdas[0].keywords["num_cycles"]) is float
+    curve = lrlib.lr_curve("cosine", np.int64(5), lr=np.float64(1e-3), num_warmup_steps=np.int16(1),
+                           num_training_steps=np.uint8(5))
+    assert curve.shape == (5,)
+    assert lrlib.trace(scheduler, np.int64(3)).shape == (3, 2)
+
+
+def test_an_optimizer_without_an_lr_is_refused_with_the_fix():
+    from transformers.optimization import Adafactor
+
+    optimizer = Adafactor(torch.nn.Linear(2, 1).parameters())  # relative_step=True: lr None
+    with pytest.raises(ValueError, match=r"param_groups\[0\]\['lr'\] is None: .* Adafactor with relative_step=True"):
+        lrlib.get_scheduler("linear", optimizer, 1, 10)
