@@ -265,8 +265,8 @@ class Explorer(widgets.VBox):
         self.redraw()
 
     def _sync_limits(self) -> None:
-        """Keep warmup and the step counts declared relative to training within the training
-        length, and let the arguments bounded by the lr reach the new lr."""
+        """Keep warmup, and every control whose range is declared relative to the training length
+        or the lr, within its new range."""
         values = self._values()
         with self.hold_sync():
             self._common_controls["num_warmup_steps"].max = values["num_training_steps"]
@@ -275,12 +275,9 @@ class Explorer(widgets.VBox):
                 if not isinstance(declared, Relative):
                     continue
                 high = _resolve(declared, values, control.param.kind is int)
-                if declared.of == "num_training_steps":
-                    inner.max = max(high, inner.min)
-                elif isinstance(inner, widgets.FloatLogSlider):
-                    inner.max = max(inner.max, math.ceil(math.log10(high)))
-                else:
-                    inner.max = max(inner.max, high)
+                if isinstance(inner, widgets.FloatLogSlider):
+                    high = math.ceil(math.log10(high))
+                inner.max = max(high, inner.min)
 
     # ------------------------------------------------------------------ settings
 

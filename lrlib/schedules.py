@@ -590,7 +590,7 @@ _NUM_CYCLES = Param("num_cycles", real(0.0, low_open=True), "waves of the cosine
                     default=0.5, examples=(0.5, 1.0, 3), control=Control(low=0.25, high=5.0, step=0.25))
 _MIN_LR = Param("min_lr", real(0.0, LR), "absolute floor, divided by optimizer.defaults['lr']", examples=(1e-5, 0.0),
                 fix="For a floor relative to each group's lr, pass min_lr_rate instead.", rate_of_lr="min_lr_rate",
-                control=Control(low=1e-9, high=Relative(LR), step=0.1, log=True, start=Relative(LR, 0.1)))
+                control=Control(low=1e-9, high=1.0, step=0.1, log=True, start=Relative(LR, 0.1)))
 _MIN_LR_RATE = Param("min_lr_rate", real(0.0, 1.0), "floor as a fraction of each group's initial lr",
                      examples=(0.1, 0.0, 1.0), control=Control(low=0.0, high=1.0, step=0.01, start=0.1))
 _FLOOR = Alternatives(("min_lr_rate", "min_lr"), exactly=True,
@@ -619,7 +619,7 @@ SCHEDULES: dict[str, Schedule] = {
             params=(
                 Param("lr_end", real(0.0, LR, high_open=True), "absolute final lr (not a ratio)", default=1e-7,
                       examples=(1e-7, 0.0, 1e-4), fix="lr_end is an absolute learning rate, not a ratio.",
-                      control=Control(low=1e-9, high=Relative(LR), step=0.1, log=True)),
+                      control=Control(low=1e-9, high=1.0, step=0.1, log=True)),
                 Param("power", real(0.0, low_open=True), "exponent of the decay; 1 is linear", default=1.0,
                       examples=(2.0, 0.5, 1.0), control=Control(low=0.25, high=5.0, step=0.25)),
             ),
