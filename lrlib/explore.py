@@ -31,7 +31,7 @@ from .schedules import (
     COMMON_PARAMS, CURVE_NAMES, LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
     Relative,
 )
-from .validate import check_flag, check_param, check_value, curve_schedule_for, whole
+from .validate import check_flag, check_param, check_value, curve_schedule_for
 
 MAX_STEPS = 10_000_000
 """The longest run ``explore()`` draws (it computes every step)."""
@@ -213,7 +213,7 @@ class Explorer(widgets.VBox):
                     return group.names[0] == param.name
         return False
 
-    def _param_control(self, schedule_name: str, param: Param) -> widgets.Widget:
+    def _param_control(self, param: Param) -> widgets.Widget:
         """The (cached) control of one parameter; optional ones come with a 'pass' tick box."""
         key = f"{param.name}:{param.kind.__name__}"
         if key not in self._params:
@@ -239,7 +239,7 @@ class Explorer(widgets.VBox):
         schedule = SCHEDULES[self._common_controls["name"].value]
         self.controls = dict(self._common_controls)
         for param in schedule.params:
-            self.controls[param.name] = self._param_control(schedule.name, param)
+            self.controls[param.name] = self._param_control(param)
         self._params_box.children = [self.controls[p.name] for p in schedule.params]
         self._common_controls["num_warmup_steps"].disabled = schedule.warmup == "ignored"
 
@@ -291,7 +291,7 @@ class Explorer(widgets.VBox):
         """The scheduler_specific_kwargs the controls give for schedule ``name``."""
         kwargs = {}
         for param in SCHEDULES[name].params:
-            control = self._param_control(name, param)
+            control = self._param_control(param)
             if isinstance(control, _Optional) and not control.enabled.value:
                 continue
             inner = _inner(control)

@@ -346,7 +346,8 @@ class Domain:
 
     def bounds(self, lr: float | None = None) -> tuple[float | None, float | None]:
         """``low`` and ``high`` as numbers, ``LR`` replaced by ``lr``."""
-        return tuple(lr if bound == LR else bound for bound in (self.low, self.high))  # type: ignore[return-value]
+        low, high = (lr if bound == LR else bound for bound in (self.low, self.high))
+        return low, high
 
     def contains(self, value: Any, lr: float | None = None) -> bool:
         """Whether a value of the right type lies in the domain."""
