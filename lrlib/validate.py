@@ -123,7 +123,8 @@ def check_value(argument: str, domain: Domain, value: Any, *, lr: float | None =
             f"{argument} out.")
     if not domain.contains(value, lr):
         words = domain.text(lr).removeprefix("a whole number ")
-        raise ValueError(f"{argument} must be {words}, got {given!r}.{advice}")
+        where = " Here lr is the optimizer's default lr, optimizer.defaults['lr']." if LR in (domain.low, domain.high) else ""
+        raise ValueError(f"{argument} must be {words}, got {given!r}.{where}{advice}")
     return value
 
 

@@ -106,7 +106,7 @@ def test_an_invalid_combination_shows_lrlibs_message_not_an_exception():
     explorer = lrlib.explore(name="polynomial", lr=1e-3, lr_end=1e-4)
     picture = explorer.figure.value
     explorer.controls["lr"].value = 1e-5
-    assert "lr_end must be in [0, lr=1e-05), got 0.0001. lr_end is an absolute learning rate" in explorer.message.value
+    assert "lr_end must be in [0, lr=1e-05), got 0.0001. Here lr is the optimizer&#x27;s default lr" in explorer.message.value
     assert "lrlib-invalid" in explorer.message.value
     assert explorer.code.startswith("# Not a valid schedule yet")
     assert picture in explorer.figure.value and "opacity" in explorer.figure.value  # the last valid one, dimmed
