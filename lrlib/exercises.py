@@ -29,10 +29,12 @@ def check_schedule(candidate: Callable[[int], float], name: str, num_steps: int,
     >>> check_schedule(lambda s: min(1.0, s / 10), "constant_with_warmup", 30, num_warmup_steps=10)
     "✓ your function matches 'constant_with_warmup' at all 30 steps."
     """
+    if not callable(candidate):
+        raise TypeError(f"candidate must be your function of the step, got {type(candidate).__name__}.")
     expected = lr_curve(name, num_steps, **arguments)
     for step, want in enumerate(expected.tolist()):
         got = _call(candidate, step)
-        if not isinstance(got, (int, float, np.floating, np.integer)) or not math.isclose(
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.floating, np.integer)) or not math.isclose(
             float(got), want, rel_tol=1e-9, abs_tol=1e-12
         ):
             raise ExerciseNotSolved(
@@ -60,6 +62,8 @@ def check_value(answer: Any, expected: float, *, what: str, hint: str, rel_tol: 
     """
     if answer is ... or answer is None:
         raise ExerciseNotSolved(f"Not solved yet: set {what} to your answer (it is still {answer!r}).")
+    if isinstance(answer, (bool, np.bool_)):
+        raise ExerciseNotSolved(f"{what} = {answer!r} is a bool; the answer is a number. Hint: {hint}")
     if not isinstance(answer, (int, float, np.floating, np.integer)) or not math.isclose(
         float(answer), float(expected), rel_tol=rel_tol, abs_tol=1e-15
     ):

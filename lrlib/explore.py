@@ -1,5 +1,11 @@
 """``explore()``: pick a schedule, move sliders, watch the curve and the transformers call change.
 
+Every control is built from the registry (``lrlib.schedules``): its kind, its usual range and
+step, and where it starts. The explorer never changes a value silently: the settings given to
+``explore()`` are checked exactly as ``get_scheduler`` checks them (a ValueError or TypeError
+naming the argument), a valid value outside a slider's usual range widens the range, and the
+snippet shows each given value as given.
+
 The picture is an SVG the kernel writes from the decimated curves (``lrlib.decimate``) and the
 browser draws: a redraw costs the kernel a few milliseconds even for a million steps, where
 rendering text and ticks with matplotlib would cost tens. ``Explorer.plot`` draws the same
@@ -21,13 +27,22 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .plot import OKABE_ITO, WARMUP_COLOUR, _step_label, decimate, plot_curves
 from .scheduler import lr_curve
-from .schedules import CURVE_NAMES, REQUIRED, SCHEDULES, Param
-from .validate import curve_schedule_for
+from .schedules import (
+    COMMON_PARAMS, CURVE_NAMES, LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
+    Relative,
+)
+from .validate import check_flag, check_param, check_value, curve_schedule_for
 
-MAX_STEPS = 1_000_000
+MAX_STEPS = 10_000_000
+"""The longest run ``explore()`` draws (it computes every step)."""
 WIDTH, HEIGHT = 760, 330
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 30, 44
-_COMMON = ("name", "lr", "num_training_steps", "num_warmup_steps", "compare", "log_y")
+_STARTS = {"name": "cosine", "compare": None, "log_y": False, "lr": 1e-3, "num_training_steps": 1950,
+           "num_warmup_steps": 100}
+"""Where the explorer starts when nothing is given: the source article's run."""
+_COMMON = tuple(_STARTS)
+_STYLE = {"description_width": "130px"}
+_LABELS = {"lr": "lr", "num_training_steps": "training steps", "num_warmup_steps": "warmup steps"}
 
 
 def _sig(value: float, digits: int = 3) -> float:
@@ -35,38 +50,53 @@ def _sig(value: float, digits: int = 3) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _start_value(param: Param, total: int, lr: float) -> Any:
-    """What a parameter's control shows before the user touches it."""
-    starts = {"num_decay_steps": total // 10, "min_lr_rate": 0.1, "min_lr": lr / 10, "warmup_lr_rate": 0.1,
-              "num_stable_steps": total // 2, "timescale": max(1, total // 20)}
+def _resolve(bound: Any, values: dict[str, Any], whole_number: bool) -> Any:
+    """A control's bound or start: a number, or ``Relative`` to the current lr or training length."""
+    return bound.value(values, whole_number) if isinstance(bound, Relative) else bound
+
+
+def start_value(param: Param, values: dict[str, Any]) -> Any:
+    """What a parameter's control shows before the user touches it (when nothing is given)."""
+    control = param.control
+    if control.start is not None:
+        return _resolve(control.start, values, param.kind is int)
     if param.default is not None and param.default is not REQUIRED:
         return param.default
-    return starts.get(param.name, 0)
+    return param.domain.low if param.domain.low not in (None, LR) else 0
 
 
-def _param_widget(param: Param, value: Any, total: int) -> widgets.Widget:
-    """A control for one registry parameter, from its kind, its choices and its name."""
-    style = {"description_width": "130px"}
+def _control(param: Param, value: Any, values: dict[str, Any]) -> widgets.Widget:
+    """A widget for one declared argument, showing ``value`` exactly: the slider's usual range
+    (``param.control``) is widened to hold any valid value."""
     layout = widgets.Layout(width="560px")
-    if param.choices:
-        return widgets.Dropdown(options=list(param.choices), value=value, description=param.name, style=style)
-    if param.kind is int:  # num_cycles (restarts) counts cycles; the others count steps
-        low = 1 if param.name in ("num_cycles", "timescale") else 0
-        high = 10 if param.name == "num_cycles" else total
-        return widgets.IntSlider(value=value, min=low, max=max(high, value), description=param.name, style=style,
-                                 layout=layout)
-    if param.name in ("lr_end", "min_lr"):
-        return widgets.FloatLogSlider(value=value, base=10, min=-9, max=0, step=0.1, description=param.name,
-                                      style=style, layout=layout)
-    if "[0, 1]" in param.allowed:
-        return widgets.FloatSlider(value=value, min=0.0, max=1.0, step=0.01, description=param.name,
-                                   style=style, layout=layout)
-    return widgets.FloatSlider(value=value, min=0.25, max=5.0, step=0.25, description=param.name,
-                               style=style, layout=layout)
+    description = _LABELS.get(param.name, param.name)
+    common = dict(description=description, style=_STYLE)
+    if param.domain.kind == "choice":
+        return widgets.Dropdown(options=list(param.domain.choices), value=value, **common)
+    if param.domain.kind == "flag":
+        return widgets.Checkbox(value=value, indent=False, description=description)
+    control = param.control
+    low = _resolve(control.low, values, param.kind is int)
+    high = _resolve(control.high, values, param.kind is int)
+    if param.kind is int:
+        return widgets.IntSlider(value=value, min=min(low, value), max=max(high, value, low),
+                                 step=int(control.step or 1), layout=layout, **common)
+    if control.log and value > 0:
+        return widgets.FloatLogSlider(value=value, base=10, min=math.floor(math.log10(min(low, value))),
+                                      max=math.ceil(math.log10(max(high, value))), step=control.step,
+                                      layout=layout, **common)
+    if control.log:  # a log slider cannot show 0: a linear one from the domain's low end
+        low = 0.0
+    return widgets.FloatSlider(value=value, min=min(low, value), max=max(high, value),
+                               step=control.step or (high - low) / 100, readout_format=".3g", layout=layout, **common)
+
+
+def _inner(control: widgets.Widget) -> widgets.Widget:
+    return control.control if isinstance(control, _Optional) else control
 
 
 class _Optional(widgets.HBox):
-    """A parameter lrlib may leave out (default None): a tick box to pass it, and its control."""
+    """An argument that may be left out (default None): a tick box to pass it, and its control."""
 
     def __init__(self, control: widgets.Widget, enabled: bool) -> None:
         self.enabled = widgets.Checkbox(value=enabled, description="pass", indent=False,
@@ -91,48 +121,34 @@ class Explorer(widgets.VBox):
         return f"lrlib.explore: the {self.controls['name'].value!r} explorer appears when the notebook runs live"
 
     def __init__(self, **defaults: Any) -> None:
-        unknown = sorted(set(defaults) - set(_COMMON) - {p.name for s in SCHEDULES.values() for p in s.params})
-        if unknown:
-            raise TypeError(f"explore() got unknown settings {unknown}; it takes {', '.join(_COMMON)} and the "
-                            "schedules' parameters (e.g. num_cycles=2, min_lr_rate=0.1).")
-        name = curve_schedule_for(defaults.get("name", "cosine")).name
-        compare = defaults.get("compare") or ""
-        if compare:
-            compare = curve_schedule_for(compare).name
-        lr = float(defaults.get("lr", 1e-3))
-        total = int(defaults.get("num_training_steps", 1950))
-        warmup = int(defaults.get("num_warmup_steps", min(100, total)))
-        if not 1 <= total <= MAX_STEPS or not 0 <= warmup <= total:
-            raise ValueError(f"explore() needs 1 <= num_training_steps <= {MAX_STEPS:,} and 0 <= num_warmup_steps "
-                             f"<= num_training_steps, got {total} and {warmup}.")
-        self._defaults = defaults
+        self._given = self._checked(defaults)
+        given = self._given
         self._params: dict[str, widgets.Widget] = {}
         self._redraws = 0
         self.curves: dict[str, np.ndarray] = {}
         self.code = ""
         self.kernel_ms = 0.0
 
-        style = {"description_width": "130px"}
-        wide = widgets.Layout(width="560px")
+        values = {name: given.get(name, _STARTS[name]) for name in _COMMON}
+        values["num_warmup_steps"] = given.get("num_warmup_steps", min(_STARTS["num_warmup_steps"],
+                                                                      values["num_training_steps"]))
+        common = {param.name: _control(param, values[param.name], values) for param in COMMON_PARAMS}
         self.controls: dict[str, widgets.Widget] = {
-            "name": widgets.Dropdown(options=list(CURVE_NAMES), value=name, description="schedule", style=style),
-            "compare": widgets.Dropdown(options=[("(none)", "")] + [(n, n) for n in CURVE_NAMES], value=compare,
-                                        description="compare with", style=style),
-            "lr": widgets.FloatLogSlider(value=lr, base=10, min=-6, max=0, step=0.05, description="lr",
-                                         style=style, layout=wide),
-            "num_training_steps": widgets.IntSlider(value=total, min=1, max=MAX_STEPS, description="training steps",
-                                                    style=style, layout=wide),
-            "num_warmup_steps": widgets.IntSlider(value=warmup, min=0, max=total, description="warmup steps",
-                                                  style=style, layout=wide),
-            "log_y": widgets.Checkbox(value=bool(defaults.get("log_y", False)), description="log scale",
-                                      indent=False),
+            "name": widgets.Dropdown(options=list(CURVE_NAMES), value=values["name"], description="schedule",
+                                     style=_STYLE),
+            "compare": widgets.Dropdown(options=[("(none)", "")] + [(n, n) for n in CURVE_NAMES],
+                                        value=values["compare"] or "", description="compare with", style=_STYLE),
+            "log_y": widgets.Checkbox(value=values["log_y"], description="log scale", indent=False),
+            **common,
         }
+        self.controls["num_warmup_steps"].max = max(self.controls["num_warmup_steps"].max, values["num_training_steps"])
         self._params_box = widgets.VBox()
         self.figure = widgets.HTML(layout=widgets.Layout(width=f"{WIDTH + 10}px"))
         self.message = widgets.HTML()
         self.snippet = widgets.HTML()
         self._common_controls = dict(self.controls)
         self._show_params()
+        self._compute()  # the given settings, checked as get_scheduler checks them: errors are raised here
         for key in ("lr", "num_training_steps", "num_warmup_steps", "log_y", "compare"):
             self.controls[key].observe(self._on_change, "value")
         self.controls["name"].observe(self._on_schedule, "value")
@@ -145,24 +161,77 @@ class Explorer(widgets.VBox):
         self.add_class("lrlib-explore")
         self.redraw()
 
+    @staticmethod
+    def _checked(defaults: dict[str, Any]) -> dict[str, Any]:
+        """The settings given to ``explore()``, each checked against its declaration."""
+        every = {p.name for s in SCHEDULES.values() for p in s.params}
+        unknown = sorted(set(defaults) - set(_COMMON) - every)
+        if unknown:
+            raise TypeError(f"explore() got unknown settings {unknown}; it takes {', '.join(_COMMON)} and the "
+                            "schedules' parameters (e.g. num_cycles=2, min_lr_rate=0.1).")
+        given = dict(defaults)
+        given["name"] = curve_schedule_for(given.get("name", _STARTS["name"])).name
+        if given.get("compare") not in (None, ""):
+            given["compare"] = curve_schedule_for(given["compare"]).name
+        if "log_y" in given:
+            given["log_y"] = check_flag("log_y", given["log_y"])
+        if "lr" in given:
+            given["lr"] = check_param(LR_PARAM, given["lr"])
+        if "num_training_steps" in given:
+            given["num_training_steps"] = check_value("num_training_steps", NUM_TRAINING_STEPS.domain,
+                                                      given["num_training_steps"], fix=NUM_TRAINING_STEPS.fix)
+            if given["num_training_steps"] > MAX_STEPS:
+                raise ValueError(f"explore() draws every step, up to num_training_steps={MAX_STEPS:,}; got "
+                                 f"{given['num_training_steps']:,}. Explore a shorter run with the same shape.")
+        if "num_warmup_steps" in given:
+            given["num_warmup_steps"] = check_param(NUM_WARMUP_STEPS, given["num_warmup_steps"])
+        schedules = [SCHEDULES[given["name"]]] + ([SCHEDULES[given["compare"]]] if given.get("compare") else [])
+        lr = given.get("lr", _STARTS["lr"])
+        for name in sorted(set(given) & every):
+            owner = next((s for s in schedules if any(p.name == name for p in s.params)), None)
+            if owner is None:
+                takers = [s.name for s in SCHEDULES.values() if any(p.name == name for p in s.params)]
+                raise TypeError(f"explore() got {name}={given[name]!r}, but {given['name']!r} does not take it; "
+                                f"it belongs to {', '.join(takers)}. Pass name= one of those, or leave {name} out.")
+            given[name] = check_param(owner.param(name), given[name], lr)
+        return given
+
     # ------------------------------------------------------------------ controls
+
+    def _values(self) -> dict[str, Any]:
+        return {"lr": self._common_controls["lr"].value,
+                "num_training_steps": self._common_controls["num_training_steps"].value}
+
+    def _starts_enabled(self, param: Param) -> bool:
+        """An optional argument is passed when given, or when it is the first of alternatives none of
+        which was given (min_lr_rate, so that a floor is given exactly once)."""
+        if param.name in self._given:
+            return True
+        for schedule in SCHEDULES.values():
+            for group in schedule.alternatives:
+                if param.name in group.names and not any(n in self._given for n in group.names):
+                    return group.names[0] == param.name
+        return False
 
     def _param_control(self, param: Param) -> widgets.Widget:
         """The (cached) control of one parameter; optional ones come with a 'pass' tick box."""
         key = f"{param.name}:{param.kind.__name__}"
         if key not in self._params:
-            total = self._common_controls["num_training_steps"].value
-            lr = self._common_controls["lr"].value
-            given = param.name in self._defaults
-            value = self._defaults[param.name] if given else _start_value(param, total, lr)
-            control = _param_widget(param, value, total)
-            if param.default is None:
-                on = given or param.name == "min_lr_rate"
-                control = _Optional(control, on)
-                control.enabled.observe(self._on_change, "value")
+            given = self._given.get(param.name)
+            if given is not None:
+                try:
+                    given = check_param(param, given, self._values()["lr"])
+                except (TypeError, ValueError):  # given for another schedule whose domain differs
+                    given = None
+            value = start_value(param, self._values()) if given is None else given
+            control = _control(param, value, self._values())
+            if param.optional:
+                control = _Optional(control, self._starts_enabled(param))
+                control.enabled.observe(self._on_pass, "value")
                 control.control.observe(self._on_change, "value")
             else:
                 control.observe(self._on_change, "value")
+            control.param = param
             self._params[key] = control
         return self._params[key]
 
@@ -178,35 +247,56 @@ class Explorer(widgets.VBox):
         self._show_params()
         self.redraw()
 
-    def _on_change(self, change: Any) -> None:
-        if change["owner"] is self._common_controls["num_training_steps"]:
-            self._sync_step_limits(change["new"])
+    def _on_pass(self, change: Any) -> None:
+        """Ticking one of exactly-one alternatives (min_lr, min_lr_rate) unticks the others."""
+        if change["new"]:
+            name = next(c.param.name for c in self._params.values()
+                        if isinstance(c, _Optional) and c.enabled is change["owner"])
+            others = {n for s in SCHEDULES.values() for g in s.alternatives if g.exactly and name in g.names
+                      for n in g.names} - {name}
+            for control in self._params.values():
+                if isinstance(control, _Optional) and control.param.name in others:
+                    control.enabled.value = False
         self.redraw()
 
-    def _sync_step_limits(self, total: int) -> None:
-        """Keep warmup (and the step-count parameters) within the training length."""
+    def _on_change(self, change: Any) -> None:
+        if change["owner"] in (self._common_controls["num_training_steps"], self._common_controls["lr"]):
+            self._sync_limits()
+        self.redraw()
+
+    def _sync_limits(self) -> None:
+        """Keep warmup, and every control whose range is declared relative to the training length
+        or the lr, within its new range."""
+        values = self._values()
         with self.hold_sync():
-            self._common_controls["num_warmup_steps"].max = total
-            for key, control in self._params.items():
-                inner = control.control if isinstance(control, _Optional) else control
-                if key.split(":")[0] in ("num_decay_steps", "num_stable_steps", "timescale"):
-                    inner.max = max(total, inner.min)
+            self._common_controls["num_warmup_steps"].max = values["num_training_steps"]
+            for control in self._params.values():
+                inner, declared = _inner(control), control.param.control.high
+                if not isinstance(declared, Relative):
+                    continue
+                high = _resolve(declared, values, control.param.kind is int)
+                if isinstance(inner, widgets.FloatLogSlider):
+                    high = math.ceil(math.log10(high))
+                inner.max = max(high, inner.min)
 
     # ------------------------------------------------------------------ settings
+
+    def _as_given(self, name: str, value: Any, digits: int) -> Any:
+        """The value a control shows, as given to explore() if unchanged, else rounded for reading."""
+        if name in self._given and value == self._given[name]:
+            return self._given[name]
+        return _sig(value, digits) if isinstance(value, float) else value
 
     def _specific(self, name: str) -> dict[str, Any]:
         """The scheduler_specific_kwargs the controls give for schedule ``name``."""
         kwargs = {}
         for param in SCHEDULES[name].params:
             control = self._param_control(param)
-            if isinstance(control, _Optional):
-                if not control.enabled.value:
-                    continue
-                control = control.control
-            value = control.value
-            if param.kind is float:
-                value = _sig(value, 3 if isinstance(control, widgets.FloatLogSlider) else 6)
-            kwargs[param.name] = value
+            if isinstance(control, _Optional) and not control.enabled.value:
+                continue
+            inner = _inner(control)
+            kwargs[param.name] = self._as_given(param.name, inner.value,
+                                                3 if isinstance(inner, widgets.FloatLogSlider) else 6)
         return kwargs
 
     def settings(self, name: str | None = None) -> dict[str, Any]:
@@ -214,12 +304,16 @@ class Explorer(widgets.VBox):
         c = self._common_controls
         name = name or c["name"].value
         schedule = SCHEDULES[name]
-        arguments: dict[str, Any] = {"name": name, "lr": _sig(c["lr"].value)}
+        specific = self._specific(name)
+        arguments: dict[str, Any] = {"name": name, "lr": self._as_given("lr", c["lr"].value, 3)}
         if schedule.warmup != "ignored":
             arguments["num_warmup_steps"] = c["num_warmup_steps"].value
-        if schedule.training != "ignored":
+        # of alternatives that include num_training_steps, pass one: a given partner replaces it
+        replaced = any("num_training_steps" in group.names and any(n in specific for n in group.names)
+                       for group in schedule.alternatives)
+        if schedule.training != "ignored" and not replaced:
             arguments["num_training_steps"] = c["num_training_steps"].value
-        arguments["scheduler_specific_kwargs"] = self._specific(name)
+        arguments["scheduler_specific_kwargs"] = specific
         return arguments
 
     def _curve(self, name: str) -> np.ndarray:
@@ -230,16 +324,21 @@ class Explorer(widgets.VBox):
 
     # ------------------------------------------------------------------ drawing
 
+    def _compute(self) -> tuple[dict[str, np.ndarray], list[Any]]:
+        """The curves of the schedule and the one compared with, and the warnings they raised."""
+        name, compare = self._common_controls["name"].value, self._common_controls["compare"].value
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            curves = {name: self._curve(name)}
+            if compare and compare != name:
+                curves[compare] = self._curve(compare)
+        return curves, caught
+
     def redraw(self) -> None:
         """Recompute the curves, the picture, the message line and the snippet."""
         start = time.perf_counter()
-        name, compare = self._common_controls["name"].value, self._common_controls["compare"].value
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                curves = {name: self._curve(name)}
-                if compare and compare != name:
-                    curves[compare] = self._curve(compare)
+            curves, caught = self._compute()
         except (ValueError, TypeError) as error:
             self._show_error(str(error))
         else:

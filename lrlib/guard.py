@@ -1,20 +1,26 @@
 """``ScheduleGuard``: a drop-in scheduler wrapper that notices when the loop and the schedule disagree.
 
-It counts ``scheduler.step()`` calls itself and ``optimizer.step()`` calls through the
+It counts the wrapped scheduler's steps itself and ``optimizer.step()`` calls through the
 optimizer's public ``register_step_post_hook``, and warns ``ScheduleWarning`` once per kind of
-problem, with the numbers. It assumes what transformers' schedules assume: one scheduler step
-after every optimizer step.
+problem, with the numbers, at the user's line. It assumes what transformers' schedules assume:
+one scheduler step after every optimizer step (``num_processes`` steps for an accelerate-prepared
+scheduler, which steps its inner scheduler once per process unless ``split_batches``).
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
 import torch
 
-from .validate import ScheduleWarning, check_step_count
+from .lookahead import metric_driven
+from .schedules import SCHEDULES
+from .validate import ScheduleWarning, check_step_count, user_stacklevel
 
 PROBLEMS = {
     "past_end": "the schedule was stepped past num_training_steps",
@@ -24,6 +30,14 @@ PROBLEMS = {
     "restarted": "a fresh schedule was started on an optimizer that has already trained",
 }
 """The kinds of problem ScheduleGuard reports, each at most once per guard."""
+
+_COUNTERS = ("num_training_steps", "steps", "optimizer_steps", "warnings", "_warned", "_start", "_peak_lr",
+             "_first_lr", "_scheduler_steps_since_optimizer", "_optimizer_steps_since_scheduler",
+             "_steps_before_wrap")
+"""What ``ScheduleGuard.state_dict()`` saves besides the scheduler's own state."""
+
+_GUARDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""optimizer -> weak reference to the guard whose hook it carries (one per optimizer)."""
 
 
 def _format_lr(lr: float) -> str:
@@ -38,6 +52,51 @@ def _optimizer_has_stepped(optimizer: torch.optim.Optimizer) -> int | None:
     return int(max(steps)) if steps else 0
 
 
+def _is_accelerated(scheduler: Any) -> bool:
+    """An ``accelerate.scheduler.AcceleratedScheduler`` (without importing accelerate)."""
+    module = sys.modules.get("accelerate.scheduler")
+    return module is not None and isinstance(scheduler, module.AcceleratedScheduler)
+
+
+def _steps_per_optimizer_step(scheduler: Any) -> int:
+    """How many steps of the inner scheduler one ``scheduler.step()`` after an optimizer step makes."""
+    if not _is_accelerated(scheduler) or not scheduler.step_with_optimizer or scheduler.split_batches:
+        return 1
+    from accelerate.state import AcceleratorState
+
+    return AcceleratorState().num_processes
+
+
+def _real_optimizer(optimizer: Any) -> Any:
+    """The torch optimizer under wrappers such as accelerate's ``AcceleratedOptimizer``."""
+    while isinstance(getattr(optimizer, "optimizer", None), torch.optim.Optimizer):
+        optimizer = optimizer.optimizer
+    return optimizer
+
+
+def planned_steps(scheduler: Any) -> int | None:
+    """Where an lrlib ``get_scheduler`` schedule ends (its ``length`` in the registry), else None."""
+    lambdas = getattr(scheduler, "lr_lambdas", None)
+    first = lambdas[0] if lambdas else None
+    if not isinstance(first, functools.partial):
+        return None
+    schedule = next((s for s in SCHEDULES.values() if s.has_curve and s.function is first.func), None)
+    if schedule is None or not schedule.length:
+        return None
+    return sum(first.keywords[name] for name in schedule.length)
+
+
+def _hook(guard: weakref.ref) -> Any:
+    """An optimizer post-step hook that holds its guard weakly: a dropped guard stops counting."""
+
+    def after_optimizer_step(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+        alive = guard()
+        if alive is not None:
+            alive._after_optimizer_step()
+
+    return after_optimizer_step
+
+
 class ScheduleGuard:
     """Wrap a scheduler; step, save and load it as usual; get a ``ScheduleWarning`` when the loop
     and the schedule disagree, and a one-sentence ``summary()`` of how much of it was used.
@@ -47,15 +106,22 @@ class ScheduleGuard:
     (e.g. once per micro-batch under gradient accumulation); the optimizer steps more than
     once without a scheduler step (e.g. the scheduler stepped once per epoch); the scheduler
     steps before the optimizer ever did; a schedule starts from step 0 on an optimizer that
-    has already trained (a resume that forgot ``scheduler.load_state_dict``). Wrap the
-    scheduler right after creating it (or after loading its state), and call ``close()``, or
-    use ``with``, to remove the optimizer hook.
+    has already trained (a resume that forgot ``scheduler.load_state_dict``).
+
+    ``num_training_steps`` may be left out for a schedule from ``lrlib.get_scheduler`` that has
+    an end: the guard reads it (and, when it is given, checks that the two agree). An
+    accelerate-prepared scheduler is understood: the guard counts its inner scheduler's steps.
+    Metric-driven schedulers (ReduceLROnPlateau) are refused: they have no planned length.
+
+    The optimizer hook holds the guard weakly, and a new guard on the same optimizer replaces
+    the old one's hook, so no hook outlives its guard; ``close()`` (or ``with``) removes it now.
+    ``state_dict()`` saves the scheduler's state and the guard's counters.
 
     >>> import lrlib
     >>> model = torch.nn.Linear(2, 1)
     >>> optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     >>> scheduler = lrlib.get_scheduler("linear", optimizer, num_warmup_steps=2, num_training_steps=8)
-    >>> with ScheduleGuard(scheduler, num_training_steps=8) as guard:
+    >>> with ScheduleGuard(scheduler) as guard:
     ...     for _ in range(3):
     ...         optimizer.step()
     ...         guard.step()
@@ -63,28 +129,62 @@ class ScheduleGuard:
     stepped 3 of 8 planned steps (38%); last lr 8.3e-4 = 83% of peak
     """
 
-    def __init__(self, scheduler: Any, num_training_steps: int) -> None:
-        optimizer = getattr(scheduler, "optimizer", None)
+    def __init__(self, scheduler: Any, num_training_steps: int | None = None) -> None:
+        if isinstance(scheduler, ScheduleGuard):
+            raise TypeError("scheduler is already a ScheduleGuard: wrap the scheduler itself, once.")
+        inner = scheduler.scheduler if _is_accelerated(scheduler) else scheduler
+        optimizer = _real_optimizer(getattr(inner, "optimizer", None))
         if not isinstance(optimizer, torch.optim.Optimizer):
             raise TypeError(
                 f"scheduler must be a torch scheduler with an .optimizer, got {type(scheduler).__name__}."
             )
+        if metric_driven(inner):
+            raise ValueError(
+                f"{type(inner).__name__} follows a metric passed to step(metric), not the step count, so it has "
+                "no planned length to check a loop against. Step it once per evaluation, without a guard."
+            )
         self.scheduler = scheduler
         self.optimizer = optimizer
-        self.num_training_steps = check_step_count("num_training_steps", num_training_steps, minimum=1)
+        self._inner = inner
+        self.num_training_steps = self._planned(num_training_steps)
+        self._per_optimizer_step = _steps_per_optimizer_step(scheduler)
         self.warnings: list[str] = []
         self._warned: set[str] = set()
-        self.steps = int(getattr(scheduler, "last_epoch", 0))
+        self.steps = int(getattr(inner, "last_epoch", 0))
         self._start = self.steps
         self.optimizer_steps = 0
         self._scheduler_steps_since_optimizer = 0
         self._optimizer_steps_since_scheduler = 0
         self._steps_before_wrap = _optimizer_has_stepped(optimizer)
         self._peak_lr = self._first_lr = self._lr()
-        self._handle = optimizer.register_step_post_hook(self._after_optimizer_step)
+        previous = _GUARDS.get(optimizer)
+        if previous is not None and previous() is not None:
+            previous().close()
+        _GUARDS[optimizer] = weakref.ref(self)
+        self._handle = optimizer.register_step_post_hook(_hook(weakref.ref(self)))
+        weakref.finalize(self, self._handle.remove)
+
+    def _planned(self, num_training_steps: Any) -> int:
+        planned = planned_steps(self._inner)
+        if num_training_steps is None:
+            if planned is None:
+                raise ValueError(
+                    f"ScheduleGuard needs num_training_steps: {type(self._inner).__name__} does not say where its "
+                    "schedule ends. Pass the run's optimizer steps, e.g. lrlib.training_steps(epochs=..., "
+                    "num_batches=len(train_loader))."
+                )
+            return planned
+        num_training_steps = check_step_count("num_training_steps", num_training_steps, minimum=1)
+        if planned is not None and planned != num_training_steps:
+            raise ValueError(
+                f"num_training_steps={num_training_steps}, but the scheduler was built to end after {planned} "
+                "steps. Leave num_training_steps out (the guard reads it from the scheduler), or build the "
+                "scheduler with the count you mean."
+            )
+        return num_training_steps
 
     def __getattr__(self, name: str) -> Any:
-        if name == "scheduler":
+        if name in ("scheduler", "_inner") or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.scheduler, name)
 
@@ -97,6 +197,8 @@ class ScheduleGuard:
     def close(self) -> None:
         """Remove the hook from the optimizer; the guard stops counting optimizer steps."""
         self._handle.remove()
+        if _GUARDS.get(self.optimizer) is not None and _GUARDS[self.optimizer]() is self:
+            del _GUARDS[self.optimizer]
 
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
@@ -106,7 +208,8 @@ class ScheduleGuard:
             return
         self._warned.add(kind)
         self.warnings.append(message)
-        warnings.warn(message, ScheduleWarning, stacklevel=3)
+        callers = [torch] + [sys.modules[name] for name in ("accelerate",) if name in sys.modules]
+        warnings.warn(message, ScheduleWarning, stacklevel=user_stacklevel(*callers))
 
     def _check_past_end(self, step: int) -> None:
         if step > self.num_training_steps:
@@ -127,7 +230,7 @@ class ScheduleGuard:
                 "scheduler.load_state_dict(checkpoint['scheduler']).",
             )
 
-    def _after_optimizer_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+    def _after_optimizer_step(self) -> None:
         if self.optimizer_steps == 0:
             self._check_restart()
             if self._steps_before_wrap is None and self._scheduler_steps_since_optimizer == 1:
@@ -147,14 +250,21 @@ class ScheduleGuard:
                 f"(optimizer steps: {self.optimizer_steps}, scheduler steps: {self.steps}). Step the scheduler "
                 "after every optimizer step, not once per epoch, or the schedule lags behind training.",
             )
-        self._check_past_end(self._start + self.optimizer_steps)
+        self._check_past_end(self._start + self.optimizer_steps * self._per_optimizer_step)
 
     def step(self, *args: Any, **kwargs: Any) -> None:
         """Step the wrapped scheduler (arguments are passed on) and check the loop."""
         if self.optimizer_steps == 0:
             self._check_restart()
+        before = self._inner.last_epoch
         self.scheduler.step(*args, **kwargs)
-        self.steps += 1
+        if _is_accelerated(self.scheduler):
+            advanced = self._inner.last_epoch - before
+            if advanced == 0:  # accelerate skipped it: no optimizer step happened (accumulation, overflow)
+                return
+            self.steps += advanced
+        else:
+            self.steps += 1
         self._optimizer_steps_since_scheduler = 0
         self._scheduler_steps_since_optimizer += 1
         self._peak_lr = max(self._peak_lr, self._lr())
@@ -173,13 +283,31 @@ class ScheduleGuard:
         return self.scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        """The wrapped scheduler's ``state_dict()``: checkpoints stay interchangeable."""
-        return self.scheduler.state_dict()
+        """``{"scheduler": the wrapped scheduler's state_dict(), "guard": the guard's counters}``."""
+        counters = {name: getattr(self, name) for name in _COUNTERS}
+        counters["warnings"], counters["_warned"] = list(self.warnings), sorted(self._warned)
+        return {"scheduler": self.scheduler.state_dict(), "guard": counters}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load the wrapped scheduler's state and continue counting from its step."""
+        """Load a guard's ``state_dict()`` (scheduler and counters), or a bare scheduler's state;
+        then continue counting from there."""
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}.")
+        if set(state_dict) == {"scheduler", "guard"}:
+            self.scheduler.load_state_dict(state_dict["scheduler"])
+            counters = dict(state_dict["guard"])
+            if counters["num_training_steps"] != self.num_training_steps:
+                raise ValueError(
+                    f"The checkpoint's guard planned num_training_steps={counters['num_training_steps']}, this "
+                    f"one {self.num_training_steps}: resume with the same plan."
+                )
+            counters["_warned"] = set(counters["_warned"])
+            counters["warnings"] = list(counters["warnings"])
+            for name, value in counters.items():
+                setattr(self, name, value)
+            return
         self.scheduler.load_state_dict(state_dict)
-        self.steps = int(getattr(self.scheduler, "last_epoch", self.steps))
+        self.steps = int(getattr(self._inner, "last_epoch", self.steps))
         self._start = self.steps - self.optimizer_steps
         self._peak_lr = max(self._peak_lr, self._lr())
 
@@ -188,7 +316,7 @@ class ScheduleGuard:
         (param group 0; the peak is the highest lr seen, or the group's base lr if higher)."""
         share = 100 * self.steps / self.num_training_steps
         lr = self._lr()
-        base = getattr(self.scheduler, "base_lrs", None)
+        base = getattr(self._inner, "base_lrs", None)
         peak = max(self._peak_lr, float(base[0])) if base else self._peak_lr
         ratio = f"{100 * lr / peak:.0f}% of peak" if peak > 0 else "peak 0"
         return (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import numbers
 import warnings
 from typing import Any
 
@@ -45,10 +46,14 @@ class _StandInOptimizer(torch.optim.Optimizer):
         return None
 
 
-def _metric_driven(scheduler: Any) -> bool:
+def metric_driven(scheduler: Any) -> bool:
+    """Whether ``scheduler.step`` needs a metric (ReduceLROnPlateau, transformers' GreedyLR)."""
     if isinstance(scheduler, ReduceLROnPlateau):
         return True
-    parameters = inspect.signature(scheduler.step).parameters.values()
+    step = getattr(scheduler, "step", None)
+    if not callable(step):
+        return False
+    parameters = inspect.signature(step).parameters.values()
     return any(
         p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         for p in parameters
@@ -86,8 +91,10 @@ def trace(scheduler: LRScheduler, num_steps: int) -> np.ndarray:
     row 0 is what ``optimizer.param_groups[i]['lr']`` reads now. Works for any torch scheduler
     whose ``step()`` takes no metric (LambdaLR, lrlib's and transformers' schedulers,
     SequentialLR, ChainedScheduler, OneCycleLR, CosineAnnealingWarmRestarts, ...), from any
-    point of training. The scheduler, the optimizer and the parameters are left exactly as
-    they were, and memory does not grow with the size of the model.
+    point of training. A ``ScheduleGuard`` or an accelerate ``AcceleratedScheduler`` is traced
+    through the scheduler it wraps (rows are that scheduler's steps). The scheduler, the
+    optimizer and the parameters are left exactly as they were, and memory does not grow with
+    the size of the model.
 
     >>> import lrlib
     >>> model = torch.nn.Linear(2, 1)
@@ -98,13 +105,22 @@ def trace(scheduler: LRScheduler, num_steps: int) -> np.ndarray:
     >>> optimizer.param_groups[0]["lr"], scheduler.last_epoch   # untouched
     (0.0, 0)
     """
-    num_steps = check_step_count("num_steps", num_steps)
+    if isinstance(scheduler, numbers.Real) and hasattr(num_steps, "step"):
+        raise TypeError(
+            f"trace takes the scheduler first: trace(scheduler, num_steps), got trace({scheduler!r}, "
+            f"{type(num_steps).__name__})."
+        )
+    for _ in range(3):  # a ScheduleGuard or accelerate's AcceleratedScheduler (or both): the scheduler inside
+        if isinstance(scheduler, LRScheduler) or getattr(scheduler, "scheduler", None) is None:
+            break
+        scheduler = scheduler.scheduler
     if not isinstance(scheduler, LRScheduler):
         raise TypeError(
             f"scheduler must be a torch.optim.lr_scheduler scheduler (an LRScheduler), got "
             f"{type(scheduler).__name__}."
         )
-    if _metric_driven(scheduler):
+    num_steps = check_step_count("num_steps", num_steps)
+    if metric_driven(scheduler):
         raise ValueError(
             f"{type(scheduler).__name__} cannot be traced: its lr depends on the metric you pass to "
             "step(), not on the step count, so its future is unknown until training produces it."

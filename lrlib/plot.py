@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from .scheduler import lr_curve
-from .validate import schedule_for
+from .validate import check_flag, check_step_count, check_whole_number, schedule_for
 
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -47,7 +47,8 @@ def decimate(y: Any, max_buckets: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     >>> len(steps) <= 600, int(steps[0]), int(steps[-1]), 4999 in steps, 5000 in steps
     (True, 0, 9999, True, True)
     """
-    y = np.asarray(y, dtype=np.float64)
+    max_buckets = check_whole_number("max_buckets", max_buckets, minimum=1)
+    y = _as_curve("y", y)
     if y.ndim != 1:
         raise ValueError(f"decimate takes one curve (a 1-D array), got an array of shape {y.shape}.")
     n = len(y)
@@ -75,6 +76,13 @@ def decimate(y: Any, max_buckets: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     return steps, y[steps]
 
 
+def _as_curve(label: Any, curve: Any) -> np.ndarray:
+    try:
+        return np.asarray(curve, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"curve {label!r} must hold numbers (the lr at each step), got {type(curve).__name__}.") from None
+
+
 def _step_label(value: float, _position: Any = None) -> str:
     """Tick text for a step count: 950, 20k, 1.5M."""
     for divisor, suffix in ((1e6, "M"), (1e3, "k")):
@@ -88,7 +96,7 @@ def _named_curves(curves: Any) -> list[tuple[str | None, np.ndarray]]:
     items = curves.items() if isinstance(curves, Mapping) else [(None, curves)]
     lines = []
     for label, curve in items:
-        array = np.asarray(curve, dtype=np.float64)
+        array = _as_curve(label, curve)
         if array.ndim == 1:
             lines.append((label, array))
         elif array.ndim == 2:
@@ -151,6 +159,11 @@ def plot_curves(
     ('step', 'learning rate', 1000)
     """
     lines = _named_curves(curves)
+    if num_warmup_steps is not None:
+        num_warmup_steps = check_step_count("num_warmup_steps", num_warmup_steps)
+    log_y, annotate = check_flag("log_y", log_y), check_flag("annotate", annotate)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {title!r} ({type(title).__name__}).")
     ax = ax if ax is not None else _new_axes()
     if num_warmup_steps:
         ax.axvspan(0, num_warmup_steps, color=WARMUP_COLOUR, alpha=0.18, lw=0,

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
+from .schedules import registry_text
 from .validate import check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
 
 _PLATEAU_ARGUMENTS = tuple(inspect.signature(ReduceLROnPlateau).parameters)[1:]
@@ -23,6 +24,22 @@ def _plateau_scheduler(optimizer: torch.optim.Optimizer, kwargs: dict[str, Any])
             f"{', '.join(_PLATEAU_ARGUMENTS)}."
         )
     return ReduceLROnPlateau(optimizer, **kwargs)
+
+
+def _reference_lr(optimizer: torch.optim.Optimizer) -> float | None:
+    """``optimizer.defaults['lr']``, checked; None when the optimizer has none."""
+    for index, group in enumerate(optimizer.param_groups):
+        if group.get("lr") is None:
+            raise ValueError(
+                f"optimizer.param_groups[{index}]['lr'] is None: this optimizer (e.g. transformers' Adafactor with "
+                "relative_step=True) computes its own lr at every step, so a schedule has nothing to scale. "
+                "Create it with an lr and relative_step=False to use a schedule, or use "
+                "transformers.optimization.AdafactorSchedule to log the lr it picks."
+            )
+    lr = optimizer.defaults.get("lr")
+    if lr is None:
+        return None
+    return check_lr("optimizer.defaults['lr']", lr.item() if isinstance(lr, torch.Tensor) else lr)
 
 
 def get_scheduler(
@@ -62,15 +79,22 @@ def get_scheduler(
     if schedule.name == "reduce_lr_on_plateau":
         warn_if_warmup_ignored(schedule, num_warmup_steps)
         return _plateau_scheduler(optimizer, dict(scheduler_specific_kwargs or {}))
-    lr = check_lr("optimizer.defaults['lr']", float(optimizer.defaults["lr"]))
     schedule, kwargs = resolve(
         schedule.name,
-        lr=lr,
+        lr=_reference_lr(optimizer),
         num_warmup_steps=num_warmup_steps,
         num_training_steps=num_training_steps,
         scheduler_specific_kwargs=scheduler_specific_kwargs,
     )
     return LambdaLR(optimizer, functools.partial(schedule.function, **kwargs))
+
+
+get_scheduler.__doc__ += (
+    "\n    The schedules and their scheduler_specific_kwargs (each argument's valid values, its default, "
+    "and which\n    arguments stand for the same thing or must agree), from lrlib.SCHEDULES:\n\n"
+    + "\n".join("    " + line for line in registry_text().splitlines())
+    + "\n"
+)
 
 
 def lr_curve(

@@ -2,20 +2,29 @@
 
 transformers accepts many wrong inputs silently (a float step count, a warmup longer than
 training, ``lr_end`` above the lr); here each one is a ``ValueError`` or ``TypeError``.
-``resolve`` turns what a caller gave into the exact keyword arguments of a closed form.
+``resolve`` turns what a caller gave into the exact keyword arguments of a closed form, in one
+generic pass over the registry's declarations (``lrlib.schedules``): each argument against its
+domain, then the alternatives (exactly one of min_lr/min_lr_rate, ...), then the relations
+between arguments, then the computed defaults. No check here knows a schedule by name.
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
 import numbers
 import os
 import sys
 import warnings
-from typing import Any
+from typing import Any, Iterable
 
-from .schedules import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES, Schedule
+import numpy as np
+
+from .schedules import (
+    COMMON_RELATIONS, CURVE_NAMES, LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, SCHEDULE_NAMES, SCHEDULES,
+    Domain, Param, Schedule, whole,
+)
 
 
 class ScheduleWarning(UserWarning):
@@ -26,7 +35,7 @@ def schedule_for(name: Any) -> Schedule:
     """The registry entry for ``name`` (a string or transformers' ``SchedulerType``)."""
     name = getattr(name, "value", name)
     if not isinstance(name, str):
-        raise TypeError(f"name must be a string such as 'cosine', got {name!r} ({type(name).__name__})")
+        raise TypeError(f"name must be a string such as 'cosine', got {name!r} ({type(name).__name__}).")
     if name not in SCHEDULES:
         close = difflib.get_close_matches(name, SCHEDULE_NAMES, n=1, cutoff=0.4)
         hint = f"Did you mean {close[0]!r}? " if close else ""
@@ -45,209 +54,213 @@ def curve_schedule_for(name: Any) -> Schedule:
     return schedule
 
 
+# ---------------------------------------------------------------- one value against its domain
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _shown(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _example(argument: str, examples: Iterable[Any]) -> str:
+    first = next(iter(examples), None)
+    return "" if first is None else f" For example {argument}={first!r}."
+
+
+def check_value(argument: str, domain: Domain, value: Any, *, lr: float | None = None, fix: str = "",
+                examples: Iterable[Any] = ()) -> Any:
+    """``value`` as a plain Python value of ``domain``, or a TypeError/ValueError that names
+    ``argument``, says what is allowed, and ends with ``fix`` (or an example).
+
+    numpy scalars count as their Python kind. A bool is refused where a number is expected.
+
+    >>> check_value("power", Domain("real", low=0.0, low_open=True), np.float32(2.0))
+    2.0
+    >>> check_value("num_cycles", whole(1), True)
+    Traceback (most recent call last):
+    ...
+    TypeError: num_cycles must be a whole number, got True (bool): a bool where a count is expected is probably a mistake. Pass an int.
+    """
+    given, advice = value, f" {fix}" if fix else _example(argument, examples)
+    if domain.kind == "flag":
+        if not _is_bool(value):
+            raise TypeError(f"{argument} must be True or False, got {_shown(value)}.")
+        return bool(value)
+    if domain.kind == "choice":
+        if not isinstance(value, str) and all(isinstance(c, str) for c in domain.choices):
+            raise TypeError(f"{argument} must be {domain.text()}, got {_shown(value)}.")
+        if value not in domain.choices:
+            close = difflib.get_close_matches(str(value), [str(c) for c in domain.choices], n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"{argument}={value!r} is not {domain.text()}.{hint}")
+        return str(value) if isinstance(value, str) else value
+    if domain.kind == "whole":
+        if _is_bool(value):
+            raise TypeError(f"{argument} must be a whole number, got {_shown(value)}: a bool where a count is "
+                            f"expected is probably a mistake. Pass an int.{_example(argument, examples)}")
+        if not isinstance(value, numbers.Integral):
+            rounding = ""
+            if isinstance(value, numbers.Real) and math.isfinite(value):
+                rounding = f" Round it yourself, e.g. math.ceil({value!r}) == {math.ceil(value)}."
+            raise TypeError(f"{argument} must be a whole number, got {_shown(value)}.{rounding}")
+        value = int(value)
+    else:
+        if _is_bool(value):
+            raise TypeError(f"{argument} must be a number, got {_shown(value)}: a bool is not a number here."
+                            f"{_example(argument, examples)}")
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"{argument} must be a number, got {_shown(value)}.{_example(argument, examples)}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{argument} must be a finite number {domain.text(lr)}, got {given!r}.{advice}")
+    if LR in (domain.low, domain.high) and lr is None:
+        raise ValueError(
+            f"{argument} is measured against optimizer.defaults['lr'], which is None here (Adafactor with "
+            "relative_step=True sets its own lr). Create the optimizer with an lr, or leave "
+            f"{argument} out.")
+    if not domain.contains(value, lr):
+        words = domain.text(lr).removeprefix("a whole number ")
+        where = " Here lr is the optimizer's default lr, optimizer.defaults['lr']." if LR in (domain.low, domain.high) else ""
+        raise ValueError(f"{argument} must be {words}, got {given!r}.{where}{advice}")
+    return value
+
+
+def check_param(param: Param, value: Any, lr: float | None = None) -> Any:
+    """``check_value`` with what ``param`` declares."""
+    return check_value(param.name, param.domain, value, lr=lr, fix=param.fix, examples=param.examples)
+
+
 def check_whole_number(argument: str, value: Any, *, minimum: int, hint: str = "") -> int:
     """``value`` as an int >= ``minimum``, or a TypeError/ValueError naming ``argument``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{argument} must be a whole number, got {value!r} ({type(value).__name__}).{hint}")
-    if value < minimum:
-        raise ValueError(f"{argument} must be >= {minimum}, got {value}.")
-    return int(value)
+    return check_value(argument, whole(minimum), value, fix=hint)
 
 
 def check_step_count(argument: str, value: Any, *, minimum: int = 0) -> int:
     """A number of steps: a whole number >= ``minimum``."""
-    return check_whole_number(
-        argument, value, minimum=minimum, hint=" Round it yourself, e.g. math.ceil(0.06 * num_training_steps)."
-    )
+    return check_value(argument, whole(minimum), value)
 
 
 def check_lr(argument: str, value: Any) -> float:
     """A finite, positive learning rate as a float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{argument} must be a number such as 1e-3, got {value!r} ({type(value).__name__}).")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{argument} must be a finite number > 0, got {value!r}.")
-    return float(value)
+    return check_value(argument, LR_PARAM.domain, value, examples=LR_PARAM.examples)
 
 
-def _check_real(argument: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise TypeError(f"{argument} must be a finite number, got {value!r} ({type(value).__name__}).")
-    return float(value)
+def check_flag(argument: str, value: Any) -> bool:
+    """True or False (numpy's bools too)."""
+    return check_value(argument, Domain("flag"), value)
 
 
-def _check_fraction(argument: str, value: Any) -> float:
-    value = _check_real(argument, value)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{argument} must be in [0, 1], got {value!r}.")
-    return value
+# ---------------------------------------------------------------- warnings that point at the caller
 
 
-def _check_positive(argument: str, value: Any) -> float:
-    if _check_real(argument, value) <= 0:
-        raise ValueError(f"{argument} must be > 0, got {value!r}.")
-    return float(value)
+def user_stacklevel(*modules: Any) -> int:
+    """The ``stacklevel`` that points a warning at the user's line: past every frame in lrlib
+    and in the packages of ``modules`` (torch, accelerate, ...), which call lrlib's hooks."""
+    packages = [os.path.dirname(os.path.abspath(__file__))]
+    packages += [os.path.dirname(os.path.abspath(module.__file__)) for module in modules]
+    frame, level = sys._getframe(1), 1
+    while frame is not None and any(os.path.abspath(frame.f_code.co_filename).startswith(p + os.sep)
+                                    for p in packages):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_if_warmup_ignored(schedule: Schedule, num_warmup_steps: Any) -> None:
+    """Warn (``ScheduleWarning``) when a schedule without warmup is given a warmup length."""
+    if num_warmup_steps is not None and check_step_count("num_warmup_steps", num_warmup_steps):
+        warnings.warn(
+            f"{schedule.name!r} ignores num_warmup_steps={num_warmup_steps}: it does not warm up. "
+            "Use 'constant_with_warmup' for a warmup followed by a constant lr.",
+            ScheduleWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
+# ---------------------------------------------------------------- the generic pass
 
 
 def _check_kwargs_known(schedule: Schedule, kwargs: dict[str, Any]) -> None:
     known = [p.name for p in schedule.params]
     for key in kwargs:
         if key not in known:
-            if known:
-                allowed = f"It accepts: {', '.join(known)}."
-            else:
-                allowed = "It takes no scheduler_specific_kwargs."
-            close = difflib.get_close_matches(key, known, n=1)
+            allowed = f"It accepts: {', '.join(known)}." if known else "It takes no scheduler_specific_kwargs."
+            close = difflib.get_close_matches(str(key), known, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise TypeError(f"{schedule.name!r} got an unknown argument {key!r}.{hint} {allowed}")
     for param in schedule.params:
         if param.required and param.name not in kwargs:
+            example = param.examples[0] if param.examples else 1
             raise ValueError(
                 f"{schedule.name!r} requires {param.name!r} ({param.doc}); pass it in "
-                f"scheduler_specific_kwargs, e.g. {{'{param.name}': 100}}."
+                f"scheduler_specific_kwargs, e.g. {{{param.name!r}: {example!r}}}."
             )
 
 
-def warn_if_warmup_ignored(schedule: Schedule, num_warmup_steps: Any) -> None:
-    """Warn (``ScheduleWarning``) when a schedule without warmup is given a warmup length."""
-    if num_warmup_steps:
-        check_step_count("num_warmup_steps", num_warmup_steps)
-        warnings.warn(
-            f"{schedule.name!r} ignores num_warmup_steps={num_warmup_steps}: it does not warm up. "
-            "Use 'constant_with_warmup' for a warmup followed by a constant lr.",
-            ScheduleWarning,
-            stacklevel=_first_frame_outside_lrlib(),
-        )
+def _step_counts(schedule: Schedule, num_warmup_steps: Any, num_training_steps: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for param, given, use in ((NUM_WARMUP_STEPS, num_warmup_steps, schedule.warmup),
+                              (NUM_TRAINING_STEPS, num_training_steps, schedule.training)):
+        if use == "ignored":
+            if param is NUM_WARMUP_STEPS:
+                warn_if_warmup_ignored(schedule, given)
+            continue
+        if given is None and use == "required":
+            raise ValueError(f"{schedule.name!r} requires {param.name} ({param.doc}).{' ' + param.fix if param.fix else ''}")
+        values[param.name] = None if given is None else check_param(param, given)
+    return values
 
 
-def _first_frame_outside_lrlib() -> int:
-    """The ``stacklevel`` that points a warning at the user's line, not at lrlib's."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
+def _check_alternatives(schedule: Schedule, values: dict[str, Any]) -> None:
+    for group in schedule.alternatives:
+        given = [name for name in group.names if values.get(name) is not None]
+        if (group.exactly and len(given) != 1) or not given:
+            docs = {p.name: p.doc for p in (*schedule.params, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS)}
+            names = " or ".join(f"{name} ({docs[name]})" for name in group.names)
+            how = "exactly" if group.exactly else "at least"
+            state = "neither was" if not given else f"{' and '.join(given)} were"
+            raise ValueError(f"{schedule.name!r} needs {how} one of {names}; {state} given. {group.fix}")
 
 
-def _check_step_counts(schedule: Schedule, num_warmup_steps: Any, num_training_steps: Any) -> tuple[int | None, int | None]:
-    if schedule.warmup == "ignored":
-        warn_if_warmup_ignored(schedule, num_warmup_steps)
-        warmup = None
-    elif num_warmup_steps is None:
-        raise ValueError(f"{schedule.name!r} requires num_warmup_steps (use 0 for no warmup).")
-    else:
-        warmup = check_step_count("num_warmup_steps", num_warmup_steps)
-
-    if schedule.training == "ignored":
-        return warmup, None
-    if num_training_steps is None:
-        if schedule.training == "required":
-            raise ValueError(
-                f"{schedule.name!r} requires num_training_steps: the number of optimizer steps of the whole "
-                "run (lrlib.training_steps computes it)."
-            )
-        return warmup, None
-    training = check_step_count("num_training_steps", num_training_steps, minimum=1)
-    if warmup is not None and warmup > training:
-        raise ValueError(
-            f"num_warmup_steps={warmup} is larger than num_training_steps={training}: the schedule would "
-            "end before warmup does. Lower num_warmup_steps (a few percent of training is usual)."
-        )
-    return warmup, training
-
-
-def _resolve_min_lr(kwargs: dict[str, Any], lr: float) -> float:
-    min_lr, min_lr_rate = kwargs.pop("min_lr", None), kwargs.pop("min_lr_rate", None)
-    if (min_lr is None) == (min_lr_rate is None):
-        given = "both were" if min_lr is not None else "neither was"
-        raise ValueError(
-            f"Give exactly one of min_lr (an absolute lr) or min_lr_rate (a fraction of the lr); {given} "
-            "given. Example: scheduler_specific_kwargs={'min_lr_rate': 0.1}."
-        )
-    if min_lr_rate is not None:
-        return _check_fraction("min_lr_rate", min_lr_rate)
-    min_lr = _check_real("min_lr", min_lr)
-    if not 0.0 <= min_lr <= lr:
-        raise ValueError(
-            f"min_lr={min_lr!r} must be in [0, lr={lr!r}] (the optimizer's default lr). "
-            "For a floor relative to each group's lr, pass min_lr_rate instead."
-        )
-    return min_lr / lr
-
-
-def _resolve_specific(schedule: Schedule, kwargs: dict[str, Any], lr: float, warmup: int | None, training: int | None) -> dict[str, Any]:
-    name = schedule.name
-    if "num_cycles" in kwargs:
-        if name == "cosine_with_restarts":
-            kwargs["num_cycles"] = check_whole_number("num_cycles", kwargs["num_cycles"], minimum=1)
+def _check_relations(schedule: Schedule, values: dict[str, Any]) -> None:
+    relations = [(r, "") for r in COMMON_RELATIONS] + [(r, f"For {schedule.name!r}, ") for r in schedule.relations]
+    for relation, prefix in relations:
+        names = (*relation.left, relation.right)
+        if any(values.get(name) is None for name in names) or relation.holds(values):
+            continue
+        if len(relation.left) == 1:
+            left = f"{relation.left[0]}={values[relation.left[0]]}"
         else:
-            kwargs["num_cycles"] = _check_positive("num_cycles", kwargs["num_cycles"])
-    if "power" in kwargs:
-        kwargs["power"] = _check_positive("power", kwargs["power"])
-    if name == "polynomial":
-        lr_end = _check_real("lr_end", kwargs.get("lr_end", schedule.param("lr_end").default))
-        if not 0.0 <= lr_end < lr:
-            raise ValueError(
-                f"lr_end={lr_end!r} must be >= 0 and smaller than lr={lr!r} (the optimizer's default lr): "
-                "lr_end is an absolute learning rate, not a ratio."
-            )
-        if warmup == training:
-            raise ValueError(
-                f"'polynomial' needs num_training_steps > num_warmup_steps (both are {training}): its decay "
-                "phase would have zero length."
-            )
-        kwargs.update(lr_end=lr_end, lr_init=lr)
-    if name in ("cosine_with_min_lr", "cosine_warmup_with_min_lr"):
-        kwargs["min_lr_rate"] = _resolve_min_lr(kwargs, lr)
-    if kwargs.get("warmup_lr_rate") is not None:
-        kwargs["warmup_lr_rate"] = _check_fraction("warmup_lr_rate", kwargs["warmup_lr_rate"])
-    if name == "inverse_sqrt":
-        timescale = kwargs.get("timescale")
-        kwargs["timescale"] = (warmup or 10_000) if timescale is None else check_whole_number("timescale", timescale, minimum=1)
-    if name == "warmup_stable_decay":
-        _resolve_wsd(kwargs, warmup, training)
-    return kwargs
+            parts = [str(values[name]) for name in relation.left]
+            left = (f"{' + '.join(relation.left)} = {' + '.join(parts)} = "
+                    f"{sum(values[name] for name in relation.left)}")
+        verb = {"<": "is not smaller than", "<=": "is larger than", "==": "is not equal to"}[relation.op]
+        raise ValueError(f"{prefix}{left} {verb} {relation.right}={values[relation.right]}. {relation.fix}")
 
 
-def _resolve_wsd(kwargs: dict[str, Any], warmup: int, training: int | None) -> None:
-    for shape in ("warmup_type", "decay_type"):
-        if shape in kwargs and kwargs[shape] not in SCHEDULES["warmup_stable_decay"].param(shape).choices:
-            raise ValueError(f"{shape}={kwargs[shape]!r} is not a WSD shape; use 'linear', 'cosine' or '1-sqrt'.")
-    if "min_lr_ratio" in kwargs:
-        kwargs["min_lr_ratio"] = _check_fraction("min_lr_ratio", kwargs["min_lr_ratio"])
-    decay = kwargs["num_decay_steps"] = check_step_count("num_decay_steps", kwargs["num_decay_steps"])
-    stable = kwargs.get("num_stable_steps")
-    if stable is None:
-        if training is None:
-            raise ValueError(
-                "'warmup_stable_decay' needs num_training_steps, or num_stable_steps in scheduler_specific_kwargs."
-            )
-        if warmup + decay > training:
-            raise ValueError(
-                f"num_warmup_steps + num_decay_steps = {warmup} + {decay} = {warmup + decay} is longer than "
-                f"num_training_steps={training}. Shorten the warmup or the decay."
-            )
-        kwargs["num_stable_steps"] = training - warmup - decay
-        return
-    stable = kwargs["num_stable_steps"] = check_step_count("num_stable_steps", stable)
-    if training is not None and warmup + stable + decay != training:
-        raise ValueError(
-            f"num_warmup_steps + num_stable_steps + num_decay_steps = {warmup + stable + decay}, but "
-            f"num_training_steps={training}. Give only one of num_stable_steps and num_training_steps, "
-            "or make them agree."
-        )
+def _fill_computed(schedule: Schedule, values: dict[str, Any]) -> None:
+    for param in schedule.params:
+        if param.computed is None or values.get(param.name) is not None:
+            continue
+        missing = [name for name in param.computed.needs if values.get(name) is None]
+        if missing:
+            raise ValueError(f"{schedule.name!r} computes {param.name} from {', '.join(missing)}: pass "
+                             f"{' and '.join(missing)}, or {param.name} itself.")
+        values[param.name] = param.computed.function(values)
 
 
-def resolve(name: Any, *, lr: float, num_warmup_steps: Any = None, num_training_steps: Any = None,
+def resolve(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_training_steps: Any = None,
             scheduler_specific_kwargs: dict[str, Any] | None = None) -> tuple[Schedule, dict[str, Any]]:
     """Check every argument and return the schedule with the keywords its closed form takes.
 
     ``lr`` is the reference learning rate that absolute arguments (``lr_end``, ``min_lr``) are
-    measured against: ``optimizer.defaults['lr']``, as in transformers.
+    measured against: ``optimizer.defaults['lr']``, as in transformers (None: there is none).
 
     >>> schedule, kwargs = resolve("polynomial", lr=1e-3, num_warmup_steps=10, num_training_steps=100)
     >>> sorted(kwargs.items())
-    [('lr_end', 1e-07), ('lr_init', 0.001), ('num_training_steps', 100), ('num_warmup_steps', 10)]
+    [('lr_end', 1e-07), ('lr_init', 0.001), ('num_training_steps', 100), ('num_warmup_steps', 10), ('power', 1.0)]
     """
     schedule = curve_schedule_for(name)
     if scheduler_specific_kwargs is not None and not isinstance(scheduler_specific_kwargs, dict):
@@ -257,10 +270,17 @@ def resolve(name: Any, *, lr: float, num_warmup_steps: Any = None, num_training_
         )
     kwargs = dict(scheduler_specific_kwargs or {})
     _check_kwargs_known(schedule, kwargs)
-    warmup, training = _check_step_counts(schedule, num_warmup_steps, num_training_steps)
-    kwargs = _resolve_specific(schedule, kwargs, lr, warmup, training)
-    if warmup is not None:
-        kwargs["num_warmup_steps"] = warmup
-    if training is not None and schedule.training == "required":
-        kwargs["num_training_steps"] = training
-    return schedule, {key: value for key, value in kwargs.items() if value is not None}
+    values = _step_counts(schedule, num_warmup_steps, num_training_steps)
+    for param in schedule.params:
+        given = kwargs.get(param.name, param.default)
+        values[param.name] = None if given is None else check_param(param, given, lr)
+    _check_alternatives(schedule, values)
+    _check_relations(schedule, values)
+    _fill_computed(schedule, values)
+    for param in schedule.params:
+        if param.rate_of_lr and values.get(param.name) is not None:
+            values[param.rate_of_lr] = values[param.name] / lr
+    if schedule.lr_argument:
+        values[schedule.lr_argument] = lr
+    takes = inspect.signature(schedule.function).parameters
+    return schedule, {key: value for key, value in values.items() if key in takes and value is not None}

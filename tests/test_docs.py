@@ -29,6 +29,31 @@ def test_readme_schedule_table_is_written_from_the_registry():
     assert schedule_table.block() in README
     for name in lrlib.SCHEDULE_NAMES:
         assert f"| `{name}` |" in README
+    for schedule in lrlib.SCHEDULES.values():
+        for param in schedule.params:
+            assert f"`{param.name}`: {param.domain.text()}" in README
+
+
+def test_docs_errors_page_is_written_from_the_registry_and_current():
+    assert (ROOT / "docs" / "errors.md").read_text() == schedule_table.errors_page()
+
+
+def test_docs_errors_page_has_a_row_for_every_declared_rule():
+    page = (ROOT / "docs" / "errors.md").read_text()
+    for schedule in lrlib.SCHEDULES.values():
+        for relation in schedule.relations:
+            assert " + ".join(relation.left) in page or f"{relation.left[0]}=" in page
+        for group in schedule.alternatives:
+            assert "neither was given" in page
+    assert page.count("| `") >= 60
+
+
+def test_help_of_get_scheduler_lists_every_schedule_and_its_arguments():
+    text = lrlib.get_scheduler.__doc__
+    for schedule in lrlib.SCHEDULES.values():
+        assert f"    {schedule.name}: {schedule.summary}" in text
+        for param in schedule.params:
+            assert f"        {param.name}: {param.domain.text()}, " in text
 
 
 def test_readme_names_the_two_commands_and_the_binder_link_opens_the_first_notebook():

@@ -103,10 +103,10 @@ def test_the_snippet_uses_transformers_get_scheduler():
 
 
 def test_an_invalid_combination_shows_lrlibs_message_not_an_exception():
-    explorer = lrlib.explore(name="polynomial", lr=1e-3)
+    explorer = lrlib.explore(name="polynomial", lr=1e-3, lr_end=1e-4)
     picture = explorer.figure.value
-    explorer.controls["lr_end"].value = 0.01
-    assert "lr_end=0.01 must be &gt;= 0 and smaller than lr=0.001" in explorer.message.value
+    explorer.controls["lr"].value = 1e-5
+    assert "lr_end must be in [0, lr=1e-05), got 0.0001. Here lr is the optimizer&#x27;s default lr" in explorer.message.value
     assert "lrlib-invalid" in explorer.message.value
     assert explorer.code.startswith("# Not a valid schedule yet")
     assert picture in explorer.figure.value and "opacity" in explorer.figure.value  # the last valid one, dimmed
@@ -118,7 +118,7 @@ def test_min_lr_and_min_lr_rate_must_be_given_exactly_once():
     explorer = lrlib.explore(name="cosine_with_min_lr")
     assert '"min_lr_rate": 0.1' in explorer.code
     explorer.controls["min_lr_rate"].enabled.value = False
-    assert "Give exactly one of min_lr" in explorer.message.value
+    assert "needs exactly one of min_lr_rate" in explorer.message.value
 
 
 def test_plot_draws_the_current_settings_with_matplotlib():
@@ -131,3 +131,99 @@ def test_plot_draws_the_current_settings_with_matplotlib():
     ax = explorer.plot()
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), explorer.curves["linear"])
     plt.close("all")
+
+
+# ---------------------------------------------------------------- the explorer never changes a value silently
+
+
+@pytest.mark.parametrize("defaults,error,pattern", [
+    ({"lr": 0}, ValueError, r"lr must be > 0, got 0\."),
+    ({"lr": "1e-3"}, TypeError, r"lr must be a number, got '1e-3' \(str\)"),
+    ({"num_cycles": -1}, ValueError, r"num_cycles must be > 0, got -1\. For example num_cycles=0\.5"),
+    ({"log_y": "no"}, TypeError, r"log_y must be True or False, got 'no' \(str\)"),
+    ({"num_training_steps": 1000.9}, TypeError, r"num_training_steps must be a whole number, got 1000\.9 \(float\)\. "
+                                                r"Round it yourself, e.g\. math\.ceil\(1000\.9\) == 1001"),
+    ({"num_training_steps": True}, TypeError, r"num_training_steps must be a whole number, got True \(bool\): a bool "
+                                              r"where a count is expected is probably a mistake"),
+    ({"num_warmup_steps": 3000}, ValueError, r"num_warmup_steps=3000 is larger than num_training_steps=1950"),
+    ({"name": "warmup_stable_decay", "warmup_type": "exp"}, ValueError,
+     r"warmup_type='exp' is not one of 'linear', 'cosine', '1-sqrt'"),
+    ({"name": "polynomial", "lr_end": 1e-3}, ValueError, r"lr_end must be in \[0, lr=0\.001\), got 0\.001"),
+    ({"name": "cosine_with_min_lr", "min_lr": 1e-5, "min_lr_rate": 0.1}, ValueError,
+     r"needs exactly one of min_lr_rate .* min_lr_rate and min_lr were given"),
+    ({"name": "cosine", "power": 2.0}, TypeError, r"explore\(\) got power=2\.0, but 'cosine' does not take it; it "
+                                                  r"belongs to polynomial"),
+    ({"name": "cosine_with_restarts", "num_cycles": True}, TypeError, r"num_cycles must be a whole number, got True"),
+    ({"compare": "reduce_lr_on_plateau"}, ValueError, r"'reduce_lr_on_plateau' has no curve"),
+])
+def test_bad_defaults_are_refused_as_get_scheduler_refuses_them(defaults, error, pattern):
+    with pytest.raises(error, match=pattern):
+        lrlib.explore(**defaults)
+
+
+@pytest.mark.parametrize("defaults,key,value", [
+    ({"name": "polynomial", "power": 0.1}, "power", 0.1),
+    ({"name": "polynomial", "power": 12.5}, "power", 12.5),
+    ({"name": "cosine", "num_cycles": 0.1}, "num_cycles", 0.1),
+    ({"name": "cosine_with_restarts", "num_cycles": 25}, "num_cycles", 25),
+    ({"name": "polynomial", "lr_end": 0.0}, "lr_end", 0.0),
+    ({"name": "polynomial", "lr_end": 1e-12}, "lr_end", 1e-12),
+    ({"name": "inverse_sqrt", "timescale": 50_000}, "timescale", 50_000),
+])
+def test_a_valid_value_outside_a_sliders_usual_range_widens_it_and_reaches_the_snippet(defaults, key, value):
+    explorer = lrlib.explore(**defaults)
+    control = explorer.controls[key]
+    control = getattr(control, "control", control)
+    assert control.value == value and control.min <= control.value <= control.max or \
+        10 ** control.min <= control.value <= 10 ** control.max
+    assert "lrlib-invalid" not in explorer.message.value
+    assert f'"{key}": {value!r}' in explorer.code
+
+
+@pytest.mark.parametrize("lr", [10, 1.2345e-4, 2e-7, np.float32(0.5)])
+def test_the_lr_given_is_the_lr_drawn_and_pasted(lr):
+    explorer = lrlib.explore(name="constant", lr=lr)
+    assert f"lr={float(lr)!r})" in explorer.code
+    assert explorer.curves["constant"][0] == float(lr)
+
+
+def test_a_given_min_lr_starts_valid_with_min_lr_rate_left_out():
+    explorer = lrlib.explore(name="cosine_with_min_lr", min_lr=1e-4)
+    assert "lrlib-invalid" not in explorer.message.value
+    assert '"min_lr": 0.0001' in explorer.code and "min_lr_rate" not in explorer.code
+    explorer.controls["min_lr_rate"].enabled.value = True  # ticking one floor unticks the other
+    assert not explorer.controls["min_lr"].enabled.value
+    assert "lrlib-invalid" not in explorer.message.value and "min_lr_rate" in explorer.code
+
+
+def test_a_given_num_stable_steps_replaces_num_training_steps_in_the_call():
+    explorer = lrlib.explore(name="warmup_stable_decay", num_training_steps=300, num_warmup_steps=30,
+                             num_stable_steps=200, num_decay_steps=50)
+    assert "lrlib-invalid" not in explorer.message.value
+    assert "num_training_steps" not in explorer.code and '"num_stable_steps": 200' in explorer.code
+    np.testing.assert_allclose(run_snippet(explorer.code, 300), explorer.curves["warmup_stable_decay"],
+                               rtol=1e-9, atol=1e-15)
+
+
+def _documented_combinations():
+    """(name, defaults): every schedule alone, with each declared example, and each alternative."""
+    for name in CURVE_NAMES:
+        schedule = lrlib.SCHEDULES[name]
+        yield name, {}
+        for param in schedule.params:
+            for example in param.examples:
+                yield name, {param.name: example}
+        for group in schedule.alternatives:
+            for member in group.names:
+                if member in {p.name for p in schedule.params}:
+                    yield name, {member: schedule.param(member).examples[0]}
+
+
+@pytest.mark.parametrize("name,defaults", list(_documented_combinations()),
+                         ids=[f"{n}-{d}" for n, d in _documented_combinations()])
+def test_the_explorer_starts_valid_for_every_documented_combination(name, defaults):
+    explorer = lrlib.explore(name=name, **defaults)
+    assert "lrlib-invalid" not in explorer.message.value, explorer.message.value
+    for key, value in defaults.items():
+        shown = f'"{value}"' if isinstance(value, str) else repr(value)
+        assert f'"{key}": {shown}' in explorer.code

@@ -1,9 +1,16 @@
 """lrlib.ScheduleGuard: one warning per kind of loop/schedule mismatch, with the numbers."""
 
+import gc
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import pytest
 import torch
+import transformers
 
 import lrlib
 from lrlib.guard import PROBLEMS
@@ -175,10 +182,9 @@ def test_guard_forwards_to_the_scheduler():
     optimizer.step()
     guard.step()
     assert guard.get_last_lr() == scheduler.get_last_lr() == [0.00025]
-    assert guard.state_dict() == scheduler.state_dict()
+    assert guard.state_dict()["scheduler"] == scheduler.state_dict()
     assert guard.last_epoch == 1 and guard.base_lrs == [1e-3] and guard.optimizer is optimizer
-    np_trace = lrlib.trace(guard.scheduler, 3)[:, 0].tolist()
-    assert np_trace == [0.00025, 0.0005, 0.00075]
+    assert lrlib.trace(guard, 3)[:, 0].tolist() == [0.00025, 0.0005, 0.00075]
     guard.close()
 
 
@@ -228,3 +234,161 @@ def test_guard_refuses_what_is_not_a_scheduler():
     _, _, scheduler = make_run()
     with pytest.raises(ValueError, match="num_training_steps must be >= 1, got 0"):
         lrlib.ScheduleGuard(scheduler, 0)
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+def test_a_guard_dropped_without_close_leaves_no_hook_behind():
+    _, optimizer, scheduler = make_run()
+    guard = lrlib.ScheduleGuard(scheduler)
+    assert len(optimizer._optimizer_step_post_hooks) == 1
+    del guard
+    gc.collect()
+    assert len(optimizer._optimizer_step_post_hooks) == 0
+
+
+def test_a_new_guard_on_the_same_optimizer_replaces_the_old_ones_hook_and_the_correct_loop_is_silent():
+    model, optimizer, scheduler = make_run()
+    forgotten = lrlib.ScheduleGuard(scheduler)  # never closed, still referenced (as in a notebook namespace)
+    optimizer.step()
+    forgotten.step()
+    fresh = lrlib.get_scheduler("linear", optimizer, num_warmup_steps=4, num_training_steps=T)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step..` before")
+        with lrlib.ScheduleGuard(fresh) as guard:
+            correct_loop(T - 1)(model, optimizer, guard)
+    assert [str(w.message) for w in caught] == []
+    assert forgotten.optimizer_steps == 1 and forgotten.warnings == []
+    assert len(optimizer._optimizer_step_post_hooks) == 0
+
+
+def test_warnings_point_at_the_users_line_from_the_optimizer_hook_and_from_step():
+    model, optimizer, scheduler = make_run()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with lrlib.ScheduleGuard(scheduler) as guard:
+            optimizer.step()
+            optimizer.step()  # optimizer_too_often, raised inside torch's step through the hook
+            guard.step()
+            guard.step()  # scheduler_too_often, raised inside guard.step
+    ours = [w for w in caught if issubclass(w.category, lrlib.ScheduleWarning)]
+    assert len(ours) == 2
+    assert all(w.filename == __file__ for w in ours), [(w.filename, w.lineno) for w in ours]
+
+
+def test_state_dict_carries_the_guards_counters_and_a_resume_continues_them():
+    model, optimizer, scheduler = make_run()
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        with lrlib.ScheduleGuard(scheduler) as guard:
+            correct_loop(5)(model, optimizer, guard)
+            optimizer.step()
+            optimizer.step()  # warns optimizer_too_often once
+            guard.step()
+            checkpoint = {"optimizer": optimizer.state_dict(), "scheduler": guard.state_dict()}
+    assert checkpoint["scheduler"]["guard"]["optimizer_steps"] == 7
+    assert checkpoint["scheduler"]["guard"]["_warned"] == ["optimizer_too_often"]
+
+    model, optimizer, scheduler = make_run()
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with lrlib.ScheduleGuard(scheduler) as resumed:
+            resumed.load_state_dict(checkpoint["scheduler"])
+            assert (resumed.steps, resumed.optimizer_steps, resumed.warnings) == (6, 7, guard.warnings)
+            for _ in range(2):
+                optimizer.step()
+            resumed.step()  # the same kind again: already reported, so not again
+    assert [str(w.message) for w in caught] == []
+    assert (resumed.steps, resumed.optimizer_steps) == (7, 9)
+    assert resumed.summary().startswith("stepped 7 of 20 planned steps (35%)")
+
+
+def test_a_bare_scheduler_state_still_loads_into_a_guard():
+    model, optimizer, scheduler = make_run()
+    correct_loop(8)(model, optimizer, scheduler)
+    state = scheduler.state_dict()
+    _, _, fresh = make_run()
+    with lrlib.ScheduleGuard(fresh) as guard:
+        guard.load_state_dict(state)
+        assert guard.steps == 8
+
+
+def test_num_training_steps_is_read_from_an_lrlib_scheduler_and_cross_checked():
+    _, _, scheduler = make_run(num_training_steps=T)
+    with lrlib.ScheduleGuard(scheduler) as guard:
+        assert guard.num_training_steps == T
+    with pytest.raises(ValueError, match=r"num_training_steps=30, but the scheduler was built to end after 20 steps"):
+        lrlib.ScheduleGuard(scheduler, 30)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    wsd = lrlib.get_scheduler("warmup_stable_decay", optimizer, num_warmup_steps=2,
+                              scheduler_specific_kwargs={"num_stable_steps": 5, "num_decay_steps": 3})
+    with lrlib.ScheduleGuard(wsd) as guard:
+        assert guard.num_training_steps == 10
+
+
+def test_a_scheduler_without_a_known_end_needs_num_training_steps():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    scheduler = transformers.get_scheduler("linear", optimizer, num_warmup_steps=2, num_training_steps=10)
+    with pytest.raises(ValueError, match=r"ScheduleGuard needs num_training_steps: LambdaLR does not say where"):
+        lrlib.ScheduleGuard(scheduler)
+    with pytest.raises(TypeError, match=r"num_training_steps must be a whole number, got True \(bool\): a bool"):
+        lrlib.ScheduleGuard(scheduler, True)
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o),
+    lambda o: transformers.get_scheduler("greedy", o),
+])
+def test_metric_driven_schedulers_are_refused_with_the_reason(make):
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.1)
+    with pytest.raises(ValueError, match=r"follows a metric passed to step\(metric\).*no planned length"):
+        lrlib.ScheduleGuard(make(optimizer), 10)
+
+
+def test_a_guard_of_a_guard_is_refused():
+    _, _, scheduler = make_run()
+    with lrlib.ScheduleGuard(scheduler) as guard:
+        with pytest.raises(TypeError, match="already a ScheduleGuard"):
+            lrlib.ScheduleGuard(guard)
+
+
+ACCELERATE_RUN = textwrap.dedent("""
+    import json, warnings
+    import torch
+    from accelerate import Accelerator
+    import lrlib
+
+    accelerator = Accelerator(cpu=True, gradient_accumulation_steps=2)
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    scheduler = lrlib.get_scheduler("linear", optimizer, num_warmup_steps=2, num_training_steps=10)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with lrlib.ScheduleGuard(scheduler) as guard:   # num_training_steps read from the inner scheduler
+            for index in range(20):                     # 20 micro-batches, 10 optimizer steps
+                with accelerator.accumulate(model):
+                    accelerator.backward(model(torch.ones(4, 3)).pow(2).mean())
+                    optimizer.step()
+                    guard.step()                        # called every micro-batch, as accelerate's examples do
+                    optimizer.zero_grad()
+            traced = lrlib.trace(guard, 2)[:, 0].tolist()
+    print(json.dumps({"type": type(scheduler).__name__, "steps": guard.steps, "optimizer_steps": guard.optimizer_steps,
+                      "planned": guard.num_training_steps, "inner": scheduler.scheduler.last_epoch,
+                      "warnings": [str(w.message) for w in caught], "summary": guard.summary(), "traced": traced}))
+""")
+
+
+def test_an_accelerate_prepared_scheduler_is_counted_by_its_inner_steps_without_false_alarms():
+    result = subprocess.run([sys.executable, "-c", ACCELERATE_RUN], capture_output=True, text=True, check=True,
+                            env={**os.environ, "ACCELERATE_USE_CPU": "1"})
+    run = json.loads(result.stdout.splitlines()[-1])
+    assert run["type"] == "AcceleratedScheduler"
+    assert (run["steps"], run["optimizer_steps"], run["planned"], run["inner"]) == (10, 10, 10, 10)
+    assert run["warnings"] == []
+    assert run["summary"] == "stepped 10 of 10 planned steps (100%); last lr 0 = 0% of peak"
+    assert run["traced"] == [0.0, 0.0]

@@ -197,3 +197,17 @@ def test_trace_memory_does_not_grow_with_the_model():
     model_mib = 50_000_000 * 4 / 2**20
     assert naive_extra > 0.75 * model_mib, "the probe should be able to see a copy of the model"
     assert trace_extra < 0.05 * model_mib, f"trace used {trace_extra:.0f} MiB extra for a {model_mib:.0f} MiB model"
+
+
+def test_trace_with_its_arguments_swapped_says_which_comes_first():
+    _, _, scheduler = make_run("StepLR", steps_done=0)
+    with pytest.raises(TypeError, match=r"trace takes the scheduler first: trace\(scheduler, num_steps\), got "
+                                        r"trace\(3, StepLR\)"):
+        lrlib.trace(3, scheduler)
+
+
+def test_trace_accepts_a_guarded_scheduler_and_leaves_the_guard_alone():
+    _, optimizer, scheduler = make_run("lrlib cosine", steps_done=3)
+    with lrlib.ScheduleGuard(scheduler, 30) as guard:
+        np.testing.assert_array_equal(lrlib.trace(guard, 10), lrlib.trace(scheduler, 10))
+        assert (guard.steps, guard.optimizer_steps, guard.warnings) == (3, 0, [])

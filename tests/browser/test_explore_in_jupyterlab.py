@@ -150,7 +150,7 @@ def test_explorer_answers_the_keyboard_the_dropdown_and_typed_values(page, lab, 
     page.keyboard.press("Enter")
     message = explorer.locator(".lrlib-message.lrlib-invalid")
     message.wait_for()
-    assert "lr_end=0.01 must be >= 0 and smaller than lr=0.001" in message.inner_text()
+    assert "lr_end must be in [0, lr=0.001), got 0.01" in message.inner_text()
     page.screenshot(path=screenshots / "explore_4_invalid.png")
     assert_no_traceback(page)
     assert median <= 250, f"slider to picture took {median:.0f} ms (target 100 ms on an idle machine)"
