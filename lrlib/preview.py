@@ -18,7 +18,7 @@ import torch
 
 from .lookahead import trace
 from .scheduler import lr_curve
-from .schedules import SCHEDULES
+from .schedules import LR, SCHEDULES
 from .steps import trainer_steps, training_steps
 from .validate import check_step_count, curve_schedule_for
 
@@ -104,7 +104,7 @@ def _scheduler_kwargs(kwargs: Any) -> dict[str, Any]:
 
 def _absolute_floor_params(name: str) -> tuple[str, ...]:
     """The schedule's parameters that are absolute lrs, divided by optimizer.defaults['lr']."""
-    return tuple(param.name for param in SCHEDULES[name].params if "the optimizer's lr" in param.allowed)
+    return tuple(param.name for param in SCHEDULES[name].params if LR in (param.domain.low, param.domain.high))
 
 
 def _climbs_back(name: str, num_training_steps: int, num_warmup_steps: int, kwargs: dict[str, Any]) -> bool:
