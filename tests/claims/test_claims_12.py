@@ -88,3 +88,31 @@ def test_accelerated_scheduler_steps_once_per_call_with_split_batches_or_without
             assert inner.last_epoch == 1, options
     finally:
         AcceleratorState._reset_state(reset_partial_state=True)
+
+
+def test_accelerator_accepts_split_batches_without_a_warning_and_ignores_it():
+    import warnings
+
+    from accelerate import Accelerator, DataLoaderConfiguration
+    from accelerate.state import AcceleratorState
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ignored = Accelerator(cpu=True, split_batches=True)
+        optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=1.0)
+        prepared = ignored.prepare_scheduler(torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0))
+        assert ignored.split_batches is False and prepared.split_batches is False
+        AcceleratorState._reset_state(reset_partial_state=True)
+        counted = Accelerator(cpu=True, dataloader_config=DataLoaderConfiguration(split_batches=True))
+        assert counted.split_batches is True
+    finally:
+        AcceleratorState._reset_state(reset_partial_state=True)
+
+
+def test_two_lambda_lr_schedulers_on_one_optimizer_overwrite_each_others_lrs():
+    first, second = nn.Parameter(torch.zeros(1)), nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([{"params": [first], "lr": 1.0}, {"params": [second], "lr": 0.1}], lr=1.0)
+    torch.optim.lr_scheduler.LambdaLR(optimizer, [lambda step: 0.5, lambda step: 1.0])
+    torch.optim.lr_scheduler.LambdaLR(optimizer, [lambda step: 1.0, lambda step: 0.3])
+    assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([1.0, 0.03])  # the first one's 0.5 is gone
