@@ -127,8 +127,9 @@ def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmu
         ends = ", ".join(f"group {g} ends at {group_lrs[g] * value / default_lr:.3g}" for g in others)
         flags.append(Flag("absolute floor", f"{param}={value:g} is an absolute lr, divided by "
                                             f"optimizer.defaults['lr']={default_lr:g}: only groups at that lr end "
-                                            f"at {value:g}; {ends}. For the same floor in every group, give each "
-                                            "group its own scheduler; for a floor that is a share of each group's "
+                                            f"at {value:g}; {ends}. For the same floor in every group, build one "
+                                            "LambdaLR with one lambda per group (two schedulers on one optimizer "
+                                            "overwrite each other); for a floor that is a share of each group's "
                                             "lr, use a ratio (min_lr_rate) where the schedule takes one."))
     if prepared_processes > 1 and num_training_steps == per_process_steps:
         flags.append(Flag("counted per process", f"the scheduler is prepared by accelerate, which steps it "
