@@ -11,6 +11,7 @@ import os
 import numpy as np
 import pytest
 import transformers
+from packaging.version import Version
 
 import lrlib
 from support import make_optimizer, stepped_lrs
@@ -61,7 +62,7 @@ def test_runs_against_the_transformers_release_asked_for():
     expected = os.environ.get("LRLIB_EXPECT_TRANSFORMERS")
     if expected is None:
         pytest.skip("LRLIB_EXPECT_TRANSFORMERS not set: testing the installed transformers")
-    assert transformers.__version__ == expected, transformers.__file__
+    assert Version(transformers.__version__) == Version(expected), transformers.__file__
 
 
 def _transformers_lrs(name, warmup, training, kwargs, num_steps):

@@ -87,4 +87,4 @@ def test_the_wheel_carries_the_license_the_typing_marker_the_version_and_two_cor
     assert "Project-URL: Source, https://github.com/warmup-explained/warmup-explained" in metadata
     unconditional = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
     assert unconditional == ["Requires-Dist: numpy>=2.0", "Requires-Dist: torch>=2.13"]
-    assert 'Requires-Dist: transformers<6,>=5.4; extra == "course"' in metadata
+    assert 'Requires-Dist: transformers<6,>=5.4.0; extra == "course"' in metadata
