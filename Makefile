@@ -17,6 +17,8 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # read from pyproject.toml's `course` extra, the newest is the newest release tested.
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := 5.24.0
+# make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
@@ -45,7 +47,7 @@ lab: $(INSTALLED) $(LAB_SETTINGS)
 ## make test: everything below, each step run even if one before failed; fails if any failed
 test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 	@failed=""; \
-	for step in test-everything notebooks-plain-kernels notebooks-two-threads transformers-range; do \
+	for step in $(TEST_STEPS); do \
 		echo "=== make $$step"; \
 		SECONDS=0; $(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
 		echo "=== make $$step: $${SECONDS} s"; \
