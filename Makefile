@@ -8,6 +8,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PYTEST := $(PYTHON) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-cell-timeout 300
+# nbval runs a notebook's cells in one kernel, in order: one notebook per xdist worker
+NOTEBOOK_RUN := -n 2 --dist loadfile $(NBVAL)
 INSTALLED := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CHROMIUM := /usr/bin/chromium
@@ -61,11 +63,11 @@ test-everything: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 
 ## make notebooks-plain-kernels: the notebooks again, nbval strict, on torch's plain kernels (ATEN_CPU_CAPABILITY=default)
 notebooks-plain-kernels: $(INSTALLED)
-	ATEN_CPU_CAPABILITY=default $(PYTEST) -n 2 $(NBVAL) notebooks
+	ATEN_CPU_CAPABILITY=default $(PYTEST) $(NOTEBOOK_RUN) notebooks
 
 ## make notebooks-two-threads: the notebooks again, nbval strict, with OMP_NUM_THREADS=2
 notebooks-two-threads: $(INSTALLED)
-	OMP_NUM_THREADS=2 $(PYTEST) -n 2 $(NBVAL) notebooks
+	OMP_NUM_THREADS=2 $(PYTEST) $(NOTEBOOK_RUN) notebooks
 
 ## make transformers-range: the conformance tests against the lowest and the newest transformers of the range
 transformers-range: $(INSTALLED)
@@ -81,7 +83,7 @@ unit: $(INSTALLED)
 
 ## make notebooks: every notebook re-executed by nbval, strict
 notebooks: $(INSTALLED)
-	$(PYTEST) -n 2 $(NBVAL) notebooks
+	$(PYTEST) $(NOTEBOOK_RUN) notebooks
 
 ## make browser: the explorer in JupyterLab in headless Chromium
 browser: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)

@@ -33,7 +33,7 @@ def test_make_test_runs_the_notebooks_on_plain_kernels_and_two_threads_and_both_
     assert "ATEN_CPU_CAPABILITY=default" in make("-n", "notebooks-plain-kernels").stdout
     assert "OMP_NUM_THREADS=2" in make("-n", "notebooks-two-threads").stdout
     for plan in (make("-n", "notebooks-plain-kernels").stdout, make("-n", "notebooks-two-threads").stdout):
-        assert "--nbval " in plan and plan.rstrip().endswith("notebooks")
+        assert "--nbval " in plan and "--dist loadfile" in plan and plan.rstrip().endswith("notebooks")
     assert "for release in 5.4.0 5.24.0" in make("-n", "transformers-range").stdout
 
 
