@@ -1,35 +1,81 @@
-"""lrlib: learning-rate warmup and transformers' schedulers, in closed form and in plain sight."""
+"""lrlib: learning-rate warmup and transformers' schedulers, in closed form and in plain sight.
+
+``import lrlib`` loads the core only (numpy and torch). The plotting helpers, the explorer widget,
+the exercise checks and the course's experiments load on first use, so ``lrlib.plot_schedule``,
+``from lrlib import explore`` and ``lrlib.experiments`` work as if they had been imported eagerly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
 
 from .compare import max_relative_difference, record_lrs
-from .exercises import ExerciseNotSolved, check_schedule, check_value
-from .explore import Explorer, explore
 from .guard import ScheduleGuard
 from .lookahead import trace
-from .plot import decimate, plot_curves, plot_schedule
 from .schedules import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
 from .scheduler import get_scheduler, lr_curve
 from .steps import training_steps, warmup_steps
 from .validate import ScheduleWarning
 
-__all__ = [
+__version__ = "0.1.0"  # the only place the version is written: pyproject.toml reads it from here
+
+# Public names whose module needs matplotlib or ipywidgets: name -> the submodule that defines it.
+_LAZY = {
+    "ExerciseNotSolved": "exercises",
+    "check_schedule": "exercises",
+    "check_value": "exercises",
+    "Explorer": "explore",
+    "explore": "explore",
+    "decimate": "plot",
+    "plot_curves": "plot",
+    "plot_schedule": "plot",
+}
+# Submodules that `import lrlib` leaves unloaded; `lrlib.<name>` imports them.
+_SUBMODULES = {"exercises", "experiments", "explore", "plot"}
+
+__all__ = sorted([
     "CURVE_NAMES",
-    "ExerciseNotSolved",
-    "Explorer",
     "SCHEDULES",
     "SCHEDULE_NAMES",
     "ScheduleGuard",
     "ScheduleWarning",
-    "check_schedule",
-    "check_value",
-    "decimate",
-    "explore",
     "get_scheduler",
     "lr_curve",
     "max_relative_difference",
-    "plot_curves",
-    "plot_schedule",
     "record_lrs",
     "trace",
     "training_steps",
     "warmup_steps",
-]
+    *_LAZY,
+])
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
+
+
+class _Package(types.ModuleType):
+    """lrlib's module type. Importing a submodule binds it on the package under its own name; for
+    ``explore``, which names both a submodule and the function in it, the package keeps the function
+    (as an eager ``from .explore import explore`` would), whoever imports the submodule first."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -5,6 +5,7 @@ import re
 import sys
 
 import lrlib
+import nbformat
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -23,6 +24,20 @@ def test_every_listed_notebook_links_to_binder_at_itself():
     for index, entry in enumerate(contents["notebooks"]):
         header = navigation.header_text(contents, index)
         assert f"urlpath=lab/tree/notebooks/{entry['file']})" in header
+
+
+def test_every_listed_notebook_opens_in_colab_at_itself_after_a_set_up_cell_that_is_silent_elsewhere():
+    contents = navigation.load_contents()
+    for index, entry in enumerate(contents["notebooks"]):
+        header = navigation.header_text(contents, index)
+        assert f"colab.research.google.com/github/{contents['binder_repository']}/blob/{contents['branch']}/notebooks/{entry['file']})" in header
+        notebook = nbformat.read(ROOT / "notebooks" / entry["file"], as_version=4)
+        setup = notebook.cells[2]
+        assert setup.cell_type == "code" and "colab-setup" in setup.metadata.tags
+        assert setup.source == navigation.colab_setup_source(contents) and setup.outputs == []
+    source = navigation.colab_setup_source(contents)
+    assert 'lrlib[course] @ {source}' in source and "torch==" in source and "LRLIB_SOURCE" in source
+    assert f"git+https://github.com/{contents['binder_repository']}@{contents['branch']}" in source
 
 
 def test_readme_schedule_table_is_written_from_the_registry():

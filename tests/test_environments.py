@@ -1,54 +1,88 @@
-"""pyproject.toml, requirements.lock, environment.yml and binder/ agree; postBuild works."""
+"""pyproject.toml's ranges, requirements.lock, Binder's files and environment.yml agree; postBuild works."""
 
 import os
 import pathlib
 import re
 import subprocess
 import sys
+import tomllib
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import binder_requirements  # noqa: E402
+
 CONDA_NAMES = {"torch": "pytorch-cpu"}  # conda-forge's CPU build of PyTorch
-PIP_ONLY = {"playwright"}  # installed through environment.yml's pip: section
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def pyproject_pins(groups=("dependencies", "lab", "test")):
-    text = (ROOT / "pyproject.toml").read_text()
-    pins = {}
+def requirements(*groups):
+    """pyproject's requirements: 'dependencies' and/or extras by name."""
+    found = []
     for group in groups:
-        block = re.search(rf"^{group} = \[(.*?)^\]", text, re.S | re.M).group(1)
-        pins.update(dict(re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"', block)))
-    return pins
+        lines = PYPROJECT["dependencies"] if group == "dependencies" else PYPROJECT["optional-dependencies"][group]
+        found += [Requirement(line) for line in lines]
+    return found
 
 
 def lock_pins():
-    return dict(line.split("==", 1) for line in (ROOT / "requirements.lock").read_text().split() if "==" in line)
+    return {binder_requirements.normal(name): version for name, version in
+            (line.split("==", 1) for line in (ROOT / "requirements.lock").read_text().split() if "==" in line)}
 
 
-def conda_pins(path):
-    text = (ROOT / path).read_text()
-    pins = dict(re.findall(r"^  - ([A-Za-z0-9_.-]+)=([^=\s]+)$", text, re.M))
-    pins.update(re.findall(r"^      - ([A-Za-z0-9_.-]+)==(\S+)$", text, re.M))
-    return pins
+def test_the_core_needs_numpy_and_torch_only_and_pins_nothing():
+    core = requirements("dependencies")
+    assert sorted(r.name for r in core) == ["numpy", "torch"]
+    for requirement in requirements("dependencies", *PYPROJECT["optional-dependencies"]):
+        assert not any(spec.operator in ("==", "===") for spec in requirement.specifier), str(requirement)
 
 
-def test_every_direct_dependency_is_pinned_exactly_and_locked_at_that_version():
-    pins, lock = pyproject_pins(), lock_pins()
-    assert {"torch", "transformers", "numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval"} <= set(pins)
-    assert pins["torch"] == "2.13.0" and pins["transformers"] == "5.23.0"
-    for name, version in pins.items():
-        assert lock.get(name) == version, f"requirements.lock has {name}=={lock.get(name)}, pyproject {version}"
+def test_the_course_extra_holds_what_the_notebooks_import():
+    course = {r.name for r in requirements("course")}
+    assert {"transformers", "accelerate", "scikit-learn", "matplotlib", "ipywidgets", "tqdm"} <= course
 
 
-@pytest.mark.parametrize("path,groups", [("environment.yml", ("dependencies", "lab", "test")),
-                                         ("binder/environment.yml", ("dependencies", "lab"))])
-def test_conda_environments_have_the_same_packages_and_versions(path, groups):
-    conda = conda_pins(path)
-    assert conda.pop("python") == "3.11"
-    expected = {CONDA_NAMES.get(name, name): version for name, version in pyproject_pins(groups).items()}
-    assert conda == expected
-    assert "conda-forge" in (ROOT / path).read_text()
+def test_every_declared_range_contains_the_locked_version():
+    lock = lock_pins()
+    for requirement in requirements("dependencies", *PYPROJECT["optional-dependencies"]):
+        version = lock[binder_requirements.normal(requirement.name)]
+        assert requirement.specifier.contains(version), f"requirements.lock has {requirement.name}=={version}, pyproject {requirement}"
+    assert lock["torch"] == "2.13.0" and lock["transformers"] == "5.23.0"
+    assert lock["accelerate"] == "1.15.0" and lock["scikit-learn"] == "1.9.1"
+
+
+def test_the_installed_environment_is_the_lock():
+    from importlib.metadata import version
+    for name, pinned in lock_pins().items():
+        assert version(name).split("+")[0] == pinned, name
+
+
+def test_binder_installs_the_locks_run_time_packages_with_cpu_torch():
+    text = (ROOT / "binder/requirements.txt").read_text()
+    assert text == binder_requirements.text(), "run: python tools/binder_requirements.py"
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu\n" in text
+    pins = dict(line.split("==") for line in text.splitlines() if "==" in line)
+    assert pins["torch"] == "2.13.0" and pins["transformers"] == "5.23.0" and pins["jupyterlab"] == "4.6.6"
+    assert not {"pytest", "nbval", "hypothesis", "playwright"} & set(pins)
+    lock = lock_pins()
+    assert all(lock[binder_requirements.normal(name)] == version for name, version in pins.items())
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
+    # repo2docker would prefer a conda environment.yml to requirements.txt
+    assert not (ROOT / "binder/environment.yml").exists()
+
+
+def test_conda_environment_names_pyprojects_ranges():
+    text = (ROOT / "environment.yml").read_text()
+    packages = text.split("\ndependencies:\n", 1)[1]
+    conda = dict(re.findall(r"^  - ([A-Za-z0-9_.-]+)([^\s:]*)$", packages, re.M))
+    conda.update(re.findall(r"^      - ([A-Za-z0-9_.-]+)(\S+)$", packages, re.M))
+    assert conda.pop("python") == ">=3.10" and conda.pop("pip") == ""
+    expected = {CONDA_NAMES.get(r.name, r.name): r.specifier for r in requirements("dependencies", "course", "lab", "test")}
+    assert {name: SpecifierSet(spec) for name, spec in conda.items()} == expected
+    assert "conda-forge" in text and "pip install --no-deps -e ." in text
 
 
 def test_binder_installs_lrlib_without_dependencies_and_silences_jupyter_news(tmp_path):
@@ -71,10 +105,23 @@ def test_binder_installs_lrlib_without_dependencies_and_silences_jupyter_news(tm
     assert '"fetchNews": "false"' in installed.read_text() and '"checkForUpdates": false' in installed.read_text()
 
 
-def test_make_lab_installs_the_same_jupyterlab_overrides():
+def test_make_lab_installs_the_lock_and_the_same_jupyterlab_overrides():
     makefile = (ROOT / "Makefile").read_text()
+    assert "pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test]'" in makefile
     assert "cp binder/overrides.json $@" in makefile
     assert "--ServerApp.ip=127.0.0.1" in makefile
     installed = pathlib.Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
     assert installed.exists(), "run the tests through `make test`, which installs the overrides"
     assert installed.read_text() == (ROOT / "binder/overrides.json").read_text()
+
+
+@pytest.mark.slow
+def test_installing_lrlib_with_the_course_extras_changes_no_installed_package(tmp_path):
+    """pip's own plan for `pip install .[course]` in an environment that already has the locked
+    torch, transformers and numpy (this one): it would install lrlib and nothing else."""
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--dry-run",
+                    "--report", str(report), f"{ROOT}[course]"], check=True, cwd=tmp_path)
+    import json
+    planned = {item["metadata"]["name"]: item["metadata"]["version"] for item in json.loads(report.read_text())["install"]}
+    assert planned == {"lrlib": __import__("lrlib").__version__}

@@ -1,7 +1,11 @@
 """Write every notebook's navigation cells and the README's table of contents from one file.
 
 notebooks/contents.json is the table of contents. Each notebook gets, from it:
-- a "nav-header" cell right after its title cell: its place in the collection, minutes, Binder link;
+- a "nav-header" cell right after its title cell: its place in the collection, minutes, Binder and
+  Colab links;
+- a "colab-setup" code cell right after the header: on Colab it installs lrlib with the course's
+  packages from the repository, keeping Colab's own torch; anywhere else it does nothing and prints
+  nothing (so nbval compares its empty output);
 - a "nav-footer" cell at the end: previous | contents | next.
 The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->, and
 the first notebook's cell tagged "contents-map" holds the same table ("The map").
@@ -34,15 +38,42 @@ def binder_url(contents: dict, path: str) -> str:
     return f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
 
 
+def colab_url(contents: dict, path: str) -> str:
+    repo, branch = contents["binder_repository"], contents["branch"]
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
+
+
+def colab_setup_source(contents: dict) -> str:
+    """The set-up cell. LRLIB_SOURCE overrides where lrlib comes from (tests install the checkout)."""
+    repo, branch = contents["binder_repository"], contents["branch"]
+    return (
+        "# On Colab only: install lrlib and the packages the course uses, keeping Colab's own torch.\n"
+        "# Anywhere else this cell does nothing.\n"
+        "try:\n"
+        "    import google.colab  # noqa: F401  (exists on Colab only)\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "else:\n"
+        "    import importlib.metadata, os, subprocess, sys, tempfile\n"
+        f"    source = os.environ.get(\"LRLIB_SOURCE\", \"git+https://github.com/{repo}@{branch}\")\n"
+        "    with tempfile.NamedTemporaryFile(\"w\", suffix=\".txt\", delete=False) as keep_torch:\n"
+        "        keep_torch.write(f\"torch=={importlib.metadata.version('torch')}\\n\")\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", \"-c\", keep_torch.name,\n"
+        "                    f\"lrlib[course] @ {source}\"], check=True)"
+    )
+
+
 def label(entry: dict) -> str:
     return f"{entry['file'][:2]} · {entry['title']}"
 
 
 def header_text(contents: dict, index: int) -> str:
     entry = contents["notebooks"][index]
-    badge = f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder_url(contents, 'notebooks/' + entry['file'])})"
+    path = "notebooks/" + entry["file"]
+    badge = f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder_url(contents, path)})"
+    colab = f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(contents, path)})"
     last = len(contents["notebooks"]) - 1
-    return (f"{badge} · *Warmup, explained*, notebook {index} of {last} · about {entry['minutes']} min · "
+    return (f"{badge} {colab} · *Warmup, explained*, notebook {index} of {last} · about {entry['minutes']} min · "
             f"[contents]({contents['notebooks'][0]['file']})")
 
 
@@ -57,13 +88,17 @@ def _tagged(cell, tag: str) -> bool:
     return tag in cell.get("metadata", {}).get("tags", [])
 
 
+GENERATED = ("nav-header", "colab-setup", "nav-footer")
+
+
 def with_navigation(notebook, contents: dict, index: int):
-    """The notebook with its title checked and its two navigation cells (re)written."""
-    cells = [cell for cell in notebook.cells if not (_tagged(cell, "nav-header") or _tagged(cell, "nav-footer"))]
+    """The notebook with its title checked and its generated cells (re)written."""
+    cells = [cell for cell in notebook.cells if not any(_tagged(cell, tag) for tag in GENERATED)]
     header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata={"tags": ["nav-header"]})
+    setup = nbformat.v4.new_code_cell(colab_setup_source(contents), metadata={"tags": ["colab-setup"]})
     footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata={"tags": ["nav-footer"]})
-    header.id, footer.id = "nav-header", "nav-footer"  # fixed ids: rewriting changes nothing
-    notebook.cells = cells[:1] + [header] + cells[1:] + [footer]
+    header.id, setup.id, footer.id = GENERATED  # fixed ids: rewriting changes nothing
+    notebook.cells = cells[:1] + [header, setup] + cells[1:] + [footer]
     for cell in notebook.cells:
         if index == 0 and _tagged(cell, "contents-map"):
             cell.source = map_text(contents)
@@ -98,7 +133,7 @@ def map_text(contents: dict) -> str:
 
 
 def _navigation_cells(notebook) -> list[tuple[list, str]]:
-    tags = ("nav-header", "nav-footer", "contents-map")
+    tags = (*GENERATED, "contents-map")
     return [(c.metadata.get("tags", []), c.source) for c in notebook.cells if any(_tagged(c, t) for t in tags)]
 
 
@@ -118,7 +153,9 @@ def stale(contents: dict) -> list[str]:
         found += [f"{entry['file']}: {problem}" for problem in title_problems(notebook, entry)]
         current = _navigation_cells(notebook)
         wanted = _navigation_cells(with_navigation(nbformat.read(path, as_version=4), contents, index))
-        if current != wanted or not (_tagged(notebook.cells[1], "nav-header") and _tagged(notebook.cells[-1], "nav-footer")):
+        in_place = (len(notebook.cells) > 3 and _tagged(notebook.cells[1], "nav-header")
+                    and _tagged(notebook.cells[2], "colab-setup") and _tagged(notebook.cells[-1], "nav-footer"))
+        if current != wanted or not in_place:
             found.append(f"{entry['file']}: navigation cells are out of date")
         if index == 0 and not any(_tagged(cell, "contents-map") for cell in notebook.cells):
             found.append(f"{entry['file']}: no cell tagged 'contents-map' holds the map of the collection")

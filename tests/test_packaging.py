@@ -1,0 +1,90 @@
+"""lrlib as a package: a light import, lazy helpers that still work, and a wheel with its metadata."""
+
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+import lrlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+HEAVY = ("matplotlib", "ipywidgets", "IPython", "transformers", "accelerate", "sklearn")  # not tqdm: torch.hub loads it
+
+
+def run_fresh(code):
+    """Run `code` in a new interpreter and return what it prints, parsed as JSON."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(result.stdout)
+
+
+def test_import_lrlib_loads_no_plotting_widget_notebook_or_transformers_library():
+    loaded = run_fresh(f"import json, sys, lrlib; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    assert loaded == []
+
+
+def test_lazy_helpers_work_as_eager_imports_did():
+    found = run_fresh(
+        "import json, lrlib\n"
+        "from lrlib import explore, check_value\n"
+        "ax = lrlib.plot_schedule('linear', 20, lr=1e-3, num_warmup_steps=2, num_training_steps=20)\n"
+        "print(json.dumps([explore is lrlib.explore, callable(lrlib.explore), check_value.__module__,\n"
+        "                  ax.get_xlabel() != '', lrlib.experiments.__name__]))")
+    assert found == [True, True, "lrlib.exercises", True, "lrlib.experiments"]
+
+
+def test_explore_stays_the_function_when_its_module_is_imported_first():
+    # pytest's doctest collection imports lrlib.explore as a module before any test calls lrlib.explore()
+    found = run_fresh("import json, lrlib.explore, lrlib\nprint(json.dumps(callable(lrlib.explore)))")
+    assert found is True
+
+
+def test_every_public_name_is_listed_and_resolves():
+    assert set(lrlib.__all__) <= set(dir(lrlib))
+    assert {"explore", "plot_schedule", "plot_curves", "decimate", "Explorer", "check_schedule"} <= set(lrlib.__all__)
+    for name in lrlib.__all__:
+        assert getattr(lrlib, name) is not None
+    with pytest.raises(AttributeError, match="has no attribute 'plotting'"):
+        lrlib.plotting
+
+
+def test_version_is_written_once_and_is_the_installed_distributions():
+    from importlib.metadata import version
+    assert lrlib.__version__ == version("lrlib")
+    assert 'dynamic = ["version"]' in (ROOT / "pyproject.toml").read_text()
+    assert 'version = {attr = "lrlib.__version__"}' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_license_file_is_mit_for_the_projects_authors():
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n") and "the Warmup, explained authors" in text
+    assert 'license = "MIT"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_gitignore_lists_no_tracked_file():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert ignored == []
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_license_the_typing_marker_the_version_and_two_core_dependencies(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+                    "--wheel-dir", str(tmp_path), str(ROOT)], check=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("lrlib-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        info = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(info).decode()
+    assert "lrlib/py.typed" in names and "lrlib/__init__.py" in names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert f"\nVersion: {lrlib.__version__}\n" in metadata and "\nLicense-Expression: MIT\n" in metadata
+    assert "Project-URL: Source, https://github.com/warmup-explained/warmup-explained" in metadata
+    unconditional = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    assert unconditional == ["Requires-Dist: numpy>=2.0", "Requires-Dist: torch>=2.13"]
+    assert 'Requires-Dist: transformers<6,>=5.4.0; extra == "course"' in metadata
