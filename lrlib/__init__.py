@@ -16,7 +16,8 @@ from .guard import ScheduleGuard
 from .lookahead import trace
 from .schedules import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
 from .scheduler import get_scheduler, lr_curve
-from .steps import training_steps, warmup_steps
+from .preview import Flag, RunPreview, preview_run
+from .steps import TrainerSteps, trainer_steps, training_steps, warmup_steps
 from .validate import ScheduleWarning
 
 __version__ = "0.1.0"  # the only place the version is written: pyproject.toml reads it from here
@@ -33,19 +34,24 @@ _LAZY = {
     "plot_schedule": "plot",
 }
 # Submodules that `import lrlib` leaves unloaded; `lrlib.<name>` imports them.
-_SUBMODULES = {"exercises", "experiments", "explore", "plot"}
+_SUBMODULES = {"exercises", "experiments", "explore", "outcomes", "plot"}
 
 __all__ = sorted([
     "CURVE_NAMES",
+    "Flag",
+    "RunPreview",
     "SCHEDULES",
     "SCHEDULE_NAMES",
     "ScheduleGuard",
     "ScheduleWarning",
+    "TrainerSteps",
     "get_scheduler",
     "lr_curve",
     "max_relative_difference",
+    "preview_run",
     "record_lrs",
     "trace",
+    "trainer_steps",
     "training_steps",
     "warmup_steps",
     *_LAZY,

@@ -129,7 +129,8 @@ def map_text(contents: dict) -> str:
     return (f"## The map\n\n{readme_table(contents, folder='')}\n\n"
             f"About {total} minutes in all. Read 00 and 01 first; 02 to 07 take one family of schedules each and "
             "can be read in any order; 08 and 09 are about the mistakes that bite in real training scripts; 10 is "
-            "a playground for everything.")
+            "a playground for everything; 11 trains one model under every schedule to show what a schedule "
+            "changes; 12 follows the schedule into transformers' Trainer and accelerate.")
 
 
 def _navigation_cells(notebook) -> list[tuple[list, str]]:
