@@ -174,21 +174,25 @@ def test_trace_of_zero_steps_is_an_empty_table():
 
 
 MEMORY_PROBE = textwrap.dedent("""
-    import copy, resource, torch, lrlib
+    import copy, torch, lrlib
     torch.set_num_threads(1)
-    def peak_mib():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def mib(key):  # VmRSS: resident now; VmHWM: the peak since the last reset
+        return next(int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith(key + ":"))
+    def reset_peak():  # Linux: writing 5 to clear_refs sets the peak back to what is resident now
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
     big = torch.nn.Parameter(torch.ones(50_000_000))          # 50M parameters, 191 MiB
     small = torch.nn.Parameter(torch.ones(10))
     optimizer = torch.optim.SGD([{"params": [big]}, {"params": [small], "lr": 0.05}], lr=0.1, momentum=0.9)
     scheduler = lrlib.get_scheduler("cosine", optimizer, num_warmup_steps=10, num_training_steps=100)
-    start = peak_mib()
+    reset_peak(); start = mib("VmRSS")
     lrlib.trace(scheduler, 200)
-    traced = peak_mib()
-    copy.deepcopy(optimizer)                                   # what a naive look-ahead would cost
-    naive = peak_mib()
-    print(traced - start, naive - traced)
+    traced = mib("VmHWM") - start
+    reset_peak(); start = mib("VmRSS")
+    kept = copy.deepcopy(optimizer)                            # what a naive look-ahead would cost
+    print(traced, mib("VmHWM") - start)
 """)
+
 
 
 def test_trace_memory_does_not_grow_with_the_model():
