@@ -113,10 +113,11 @@ def _climbs_back(name: str, num_training_steps: int, num_warmup_steps: int, kwar
     return bool(curve[num_training_steps + 1:].max() > curve[num_training_steps] + 1e-12)
 
 
-def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmup_steps, inner_steps,
-           per_process_steps, prepared_processes) -> list[Flag]:
+def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmup_steps, per_process_steps,
+           prepared_processes) -> list[Flag]:
     flags = []
     schedule = SCHEDULES[name]
+    inner_steps = per_process_steps * prepared_processes
     if schedule.warmup == "ignored" and num_warmup_steps > 0:
         flags.append(Flag("warmup ignored", f"{name!r} ignores num_warmup_steps={num_warmup_steps}: the run starts "
                                             "at the peak lr. Use 'constant_with_warmup' to warm up."))
@@ -152,7 +153,7 @@ def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmu
 
 
 def _preview(name, *, group_lrs, default_lr, kwargs, num_training_steps, num_warmup_steps, num_optimizer_steps,
-             derivation, stride=1, per_process_steps=None) -> RunPreview:
+             derivation, stride=1) -> RunPreview:
     schedule = curve_schedule_for(name)
     inner_steps = num_optimizer_steps * stride
     curve = lr_curve(schedule.name, inner_steps, lr=default_lr,
@@ -160,8 +161,7 @@ def _preview(name, *, group_lrs, default_lr, kwargs, num_training_steps, num_war
                      num_training_steps=num_training_steps, **kwargs)[::stride]
     rows = np.stack([curve if lr == default_lr else curve / default_lr * lr for lr in group_lrs], axis=1)
     flags = _flags(schedule.name, group_lrs, default_lr, kwargs, num_training_steps=num_training_steps,
-                   num_warmup_steps=num_warmup_steps, inner_steps=inner_steps,
-                   per_process_steps=per_process_steps if per_process_steps is not None else num_optimizer_steps,
+                   num_warmup_steps=num_warmup_steps, per_process_steps=num_optimizer_steps,
                    prepared_processes=stride)
     return RunPreview(schedule.name, num_training_steps, num_warmup_steps, num_optimizer_steps, stride,
                       tuple(derivation), group_lrs, rows, tuple(flags))
@@ -244,8 +244,7 @@ def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epo
     return _preview(name, group_lrs=group_lrs, default_lr=default_lr, kwargs=scheduler_specific_kwargs,
                     num_training_steps=num_training_steps,
                     num_warmup_steps=check_step_count("num_warmup_steps", num_warmup_steps),
-                    num_optimizer_steps=per_process, derivation=derivation, stride=stride,
-                    per_process_steps=per_process)
+                    num_optimizer_steps=per_process, derivation=derivation, stride=stride)
 
 
 def preview_run(source: Any, /, **plan: Any) -> RunPreview:
