@@ -25,7 +25,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range student benchmarks execute nav clean
+	transformers-range instructor benchmarks execute nav clean
 
 ## make help: this list
 help:
@@ -89,9 +89,9 @@ notebooks: $(INSTALLED)
 browser: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 	$(PYTEST) tests/browser
 
-## make student DEST=folder: a copy for students (outputs cleared, solutions removed)
-student: $(INSTALLED)
-	$(PYTHON) tools/student_copy.py $(or $(DEST),student)
+## make instructor DEST=folder: the instructor's copy: every exercise solved and every notebook run (notebooks/ is the learner's copy)
+instructor: $(INSTALLED)
+	$(PYTHON) tools/instructor_copy.py $(or $(DEST),instructor)
 
 ## make benchmarks: speed and memory figures (printed, not asserted)
 benchmarks: $(INSTALLED) $(CHROMIUM)
@@ -112,4 +112,4 @@ nav: $(INSTALLED)
 
 ## make clean: remove the environment and everything generated
 clean:
-	rm -rf $(VENV) artifacts student .pytest_cache
+	rm -rf $(VENV) artifacts instructor .pytest_cache

@@ -24,9 +24,12 @@ __version__ = "0.1.0"  # the only place the version is written: pyproject.toml r
 
 # Public names whose module needs matplotlib or ipywidgets: name -> the submodule that defines it.
 _LAZY = {
-    "ExerciseNotSolved": "exercises",
+    "Feedback": "exercises",
+    "check": "exercises",
+    "check_choice": "exercises",
+    "check_number": "exercises",
+    "check_prediction": "exercises",
     "check_schedule": "exercises",
-    "check_value": "exercises",
     "Explorer": "explore",
     "explore": "explore",
     "decimate": "plot",
@@ -34,7 +37,7 @@ _LAZY = {
     "plot_schedule": "plot",
 }
 # Submodules that `import lrlib` leaves unloaded; `lrlib.<name>` imports them.
-_SUBMODULES = {"exercises", "experiments", "explore", "outcomes", "plot"}
+_SUBMODULES = {"answers", "exercises", "experiments", "explore", "outcomes", "plot"}
 
 __all__ = sorted([
     "CURVE_NAMES",

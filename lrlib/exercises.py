@@ -1,47 +1,164 @@
-"""Checks for the notebooks' exercises: they say what is wrong, not just that something is."""
+"""Checks for the notebooks' exercises.
+
+A check never raises on an unsolved exercise and never states the answer. It returns a
+``Feedback`` that a notebook cell displays:
+
+- ``✓ …`` when the answer is right, with the reason it is right;
+- ``Not yet: …`` while the stub is untouched (``...``), saying what to fill in;
+- ``✗ Not quite: …`` when the answer is wrong: what is off (too high, which step, which phase),
+  then the next hint. Each further wrong try shows one more hint; the last one points to the
+  collapsed solution.
+
+An answers module (``lrlib/answers/nbNN.py``) builds its checks from ``check_number``,
+``check_choice``, ``check_schedule`` and ``check_prediction``, or, for a check of its own, from
+``unanswered``, ``is_number`` and ``wrong``.
+
+A prediction is different: once it is made, the check compares it with the run and shows the run's
+value (the learner has committed first; the cell above already shows the result).
+"""
 
 from __future__ import annotations
 
+import importlib
 import math
-from typing import Any, Callable
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .scheduler import lr_curve
 
-
-class ExerciseNotSolved(AssertionError):
-    """An exercise's answer is missing or wrong; the message says where and how."""
-
-
-def _call(candidate: Callable[..., Any], *args: Any) -> Any:
-    try:
-        return candidate(*args)
-    except NotImplementedError as stub:
-        raise ExerciseNotSolved(f"Not solved yet: {stub or 'replace the ... with your code'}.") from None
+RIGHT, NOT_YET, WRONG = "✓", "Not yet:", "✗ Not quite:"
+_wrong_tries: Counter[str] = Counter()
 
 
-def check_schedule(candidate: Callable[[int], float], name: str, num_steps: int, **arguments: Any) -> str:
+@dataclass(frozen=True)
+class Feedback:
+    """What a check says; ``solved`` is True only for a right answer."""
+
+    message: str
+
+    @property
+    def solved(self) -> bool:
+        return self.message.startswith(RIGHT)
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
+
+
+def _hints(hints: str | Sequence[str]) -> tuple[str, ...]:
+    return (hints,) if isinstance(hints, str) else tuple(hints)
+
+
+def wrong(what: str, problem: str, hints: str | Sequence[str]) -> Feedback:
+    """A wrong answer: the problem, then hint k of n on the k-th wrong try."""
+    hints = _hints(hints)
+    _wrong_tries[what] += 1
+    if not hints:
+        return Feedback(f"{WRONG} {problem}")
+    tries = _wrong_tries[what]
+    shown = hints[min(tries, len(hints)) - 1]
+    more = ("Run the check again after your next try for another hint." if tries < len(hints)
+            else "Still stuck? Open the solution below the exercise.")
+    return Feedback(f"{WRONG} {problem}\nHint {min(tries, len(hints))} of {len(hints)}: {shown}\n{more}")
+
+
+def unanswered(answer: Any) -> bool:
+    """The untouched stub: ``...`` (or ``None``)."""
+    return answer is ... or answer is None
+
+
+def is_number(value: Any) -> bool:
+    """An int or float (numpy's too), not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _direction(got: float, want: float) -> str:
+    return "too high" if got > want else "too low"
+
+
+def check_number(answer: Any, expected: float, *, what: str, hints: str | Sequence[str] = (),
+                 rel_tol: float = 1e-9, abs_tol: float = 1e-15, why: str = "") -> Feedback:
+    """✓ if ``answer`` equals ``expected`` within ``rel_tol``/``abs_tol``; otherwise say whether it
+    is too high or too low and give the next hint. ``why`` is shown with the ✓.
+
+    >>> check_number(..., 1900, what="steps")
+    Not yet: set steps to your answer (a number), then run this cell again.
+    >>> check_number(1950, 1900, what="steps", hints=["Count the batches per epoch first."])
+    ✗ Not quite: steps = 1950 is too high.
+    Hint 1 of 1: Count the batches per epoch first.
+    Still stuck? Open the solution below the exercise.
+    >>> check_number(1900, 1900, what="steps", why="50 epochs of 38 full batches.")
+    ✓ Right: 50 epochs of 38 full batches.
+    """
+    if unanswered(answer):
+        return Feedback(f"{NOT_YET} set {what} to your answer (a number), then run this cell again.")
+    if not is_number(answer):
+        return wrong(what, f"{what} = {answer!r} is a {type(answer).__name__}; the answer is a number.", hints)
+    if math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
+        return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
+    return wrong(what, f"{what} = {answer!r} is {_direction(float(answer), float(expected))}.", hints)
+
+
+def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any],
+                 hints: str | Sequence[str] = (), why: str = "") -> Feedback:
+    """✓ if ``answer`` is ``expected`` (one of ``choices``); otherwise the next hint.
+
+    >>> check_choice("B", "C", what="my_curve", choices="ABCD", hints="Where is the lr at the last step?")
+    ✗ Not quite: my_curve = 'B' is not the one.
+    Hint 1 of 1: Where is the lr at the last step?
+    Still stuck? Open the solution below the exercise.
+    """
+    choices = list(choices)
+    if expected not in choices:
+        raise ValueError(f"expected={expected!r} must be one of choices={choices!r}.")
+    if unanswered(answer):
+        return Feedback(f"{NOT_YET} set {what} to one of {', '.join(map(repr, choices))}, then run this cell again.")
+    if answer not in choices:
+        return Feedback(f"{WRONG} {what} = {answer!r} is not one of the choices: {', '.join(map(repr, choices))}.")
+    if answer == expected:
+        return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
+    return wrong(what, f"{what} = {answer!r} is not the one.", hints)
+
+
+def check_schedule(candidate: Callable[[int], float], name: str, num_steps: int, *,
+                   hints: str | Sequence[str] = (), **arguments: Any) -> Feedback:
     """Compare ``candidate(step) -> multiplier`` with lrlib's closed form of ``name`` at every step
-    ``0 .. num_steps-1`` (``arguments`` as for ``lr_curve``); raise ``ExerciseNotSolved`` at the
-    first step that differs by more than 1e-9 relative.
+    ``0 .. num_steps-1`` (``arguments`` as for ``lr_curve``), to 1e-9 relative; at the first step that
+    differs, say in which phase it is and whether the candidate is too high or too low.
 
     >>> check_schedule(lambda s: min(1.0, s / 10), "constant_with_warmup", 30, num_warmup_steps=10)
-    "✓ your function matches 'constant_with_warmup' at all 30 steps."
+    ✓ Right: your function matches 'constant_with_warmup' at all 30 steps.
+    >>> check_schedule(lambda s: 1.0, "constant_with_warmup", 30, num_warmup_steps=10)
+    ✗ Not quite: at step 0 (warmup: step < num_warmup_steps=10) your function gives 1.0, which is too high.
     """
     if not callable(candidate):
         raise TypeError(f"candidate must be your function of the step, got {type(candidate).__name__}.")
+    what = f"your {name} function"
     expected = lr_curve(name, num_steps, **arguments)
     for step, want in enumerate(expected.tolist()):
-        got = _call(candidate, step)
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.floating, np.integer)) or not math.isclose(
-            float(got), want, rel_tol=1e-9, abs_tol=1e-12
-        ):
-            raise ExerciseNotSolved(
-                f"At step {step} your function returns {got!r}, but {name!r} gives {want!r}. "
-                f"Check the phase step {step} falls in ({_phase(step, arguments)})."
-            )
-    return f"✓ your function matches {name!r} at all {num_steps} steps."
+        try:
+            got = candidate(step)
+        except NotImplementedError:
+            got = ...
+        except Exception as error:  # the learner's code: report it instead of a traceback
+            return wrong(what, f"your function raised {type(error).__name__} at step {step}: {error}", hints)
+        if unanswered(got):
+            if step == 0:
+                return Feedback(f"{NOT_YET} your function returns {got!r}; make it return the multiplier, "
+                                "then run this cell again.")
+            return wrong(what, f"at step {step} your function returns {got!r}, not a number.", hints)
+        if not is_number(got):
+            return wrong(what, f"at step {step} your function returns {got!r}, not a number.", hints)
+        if not math.isclose(float(got), want, rel_tol=1e-9, abs_tol=1e-12):
+            return wrong(what, f"at step {step} ({_phase(step, arguments)}) your function gives {got!r}, "
+                                f"which is {_direction(float(got), want)}.", hints)
+    return Feedback(f"{RIGHT} Right: your function matches {name!r} at all {num_steps} steps.")
 
 
 def _phase(step: int, arguments: dict[str, Any]) -> str:
@@ -54,18 +171,55 @@ def _phase(step: int, arguments: dict[str, Any]) -> str:
     return "after warmup"
 
 
-def check_value(answer: Any, expected: float, *, what: str, hint: str, rel_tol: float = 1e-9) -> str:
-    """Compare a numeric ``answer`` with ``expected``; the message names ``what`` and gives ``hint``.
+def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float | None = None,
+                     abs_tol: float | None = None, why: str = "") -> Feedback:
+    """Compare a prediction made *before* a run with the run's ``actual`` value, and explain (``why``).
 
-    >>> check_value(1950, 1950, what="num_training_steps", hint="epochs * batches per epoch")
-    '✓ num_training_steps = 1950 is right.'
+    A number counts as right within ``rel_tol`` or ``abs_tol`` (give one); anything else must be equal.
+    Unlike the other checks this one shows ``actual``: the prediction was committed first.
+
+    >>> check_prediction(..., 0.12, what="my_guess", abs_tol=0.02)
+    Not yet: write your prediction into my_guess before you look, then run this cell again.
+    >>> check_prediction(0.2, 0.12, what="my_guess", abs_tol=0.02, why="The ramp is shorter than it looks.")
+    ✗ Not quite: you predicted 0.2; the run gives 0.12. The ramp is shorter than it looks.
     """
-    if answer is ... or answer is None:
-        raise ExerciseNotSolved(f"Not solved yet: set {what} to your answer (it is still {answer!r}).")
-    if isinstance(answer, (bool, np.bool_)):
-        raise ExerciseNotSolved(f"{what} = {answer!r} is a bool; the answer is a number. Hint: {hint}")
-    if not isinstance(answer, (int, float, np.floating, np.integer)) or not math.isclose(
-        float(answer), float(expected), rel_tol=rel_tol, abs_tol=1e-15
-    ):
-        raise ExerciseNotSolved(f"{what} = {answer!r} is not right. Hint: {hint}")
-    return f"✓ {what} = {answer!r} is right."
+    if (rel_tol is None) == (abs_tol is None) and is_number(actual):
+        raise ValueError("give exactly one of rel_tol and abs_tol for a numeric prediction.")
+    if unanswered(prediction):
+        return Feedback(f"{NOT_YET} write your prediction into {what} before you look, then run this cell again.")
+    if is_number(actual):
+        if not is_number(prediction):
+            return Feedback(f"{WRONG} {what} = {prediction!r} is a {type(prediction).__name__}; predict a number.")
+        close = math.isclose(float(prediction), float(actual), rel_tol=rel_tol or 0.0, abs_tol=abs_tol or 0.0)
+        shown = f"{float(actual):.4g}"
+    else:
+        close = prediction == actual
+        shown = repr(actual)
+    verdict = f"{RIGHT} Good prediction:" if close else WRONG
+    return Feedback(f"{verdict} you predicted {prediction!r}; the run gives {shown}.{' ' + why if why else ''}")
+
+
+def check(exercise: str, answer: Any, *run: Any) -> Feedback:
+    """Check ``answer`` to ``exercise`` ("NN.name": notebook NN's exercise ``name``); a prediction
+    exercise also takes the run's result(s) in ``run``. The expected answer and the hints live in
+    ``lrlib.answers.nbNN``, out of the notebook.
+
+    >>> check("03.nothing", 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: exercise='03.nothing' is not an exercise of notebook 03; its exercises: ...
+    """
+    match = re.fullmatch(r"(\d\d)\.(\w+)", exercise) if isinstance(exercise, str) else None
+    if match is None:
+        raise ValueError(f"exercise must be 'NN.name' (notebook number, dot, exercise name), got {exercise!r}.")
+    notebook, name = match.groups()
+    try:
+        answers = importlib.import_module(f"lrlib.answers.nb{notebook}")
+    except ModuleNotFoundError:
+        raise ValueError(f"exercise={exercise!r}: notebook {notebook} has no exercises.") from None
+    checks = {key: value for key, value in vars(answers).items()
+              if callable(value) and getattr(value, "__module__", None) == answers.__name__ and not key.startswith("_")}
+    if name not in checks:
+        raise ValueError(f"exercise={exercise!r} is not an exercise of notebook {notebook}; its exercises: "
+                         f"{', '.join(sorted(checks)) or 'none'}.")
+    return checks[name](answer, *run)

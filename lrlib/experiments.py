@@ -272,15 +272,16 @@ def train_sorting(
     schedule: str = "linear",
     batch_size: int = 32,
     length: int = 8,
+    beta2: float = 0.999,
     on_step: Callable[[int], None] | None = None,
 ) -> SortingRun:
     """Train a ``TinyTransformer`` to sort ``length`` digits.
 
     The lr follows ``lrlib.get_scheduler(schedule, ...)``: with 'linear' it rises from 0 to
     ``peak_lr`` over ``num_warmup_steps`` (none when 0) and then falls linearly to 0 at
-    ``num_training_steps``. ``optimizer`` is 'adam' or 'radam' (PyTorch's defaults: betas 0.9,
-    0.999). ``seed`` sets the initial weights and the batches. ``on_step(step)`` is called after
-    each step (for a progress bar).
+    ``num_training_steps``. ``optimizer`` is 'adam' or 'radam', with betas (0.9, ``beta2``);
+    ``beta2`` defaults to PyTorch's 0.999. ``seed`` sets the initial weights and the batches.
+    ``on_step(step)`` is called after each step (for a progress bar).
 
     >>> run = train_sorting(peak_lr=1e-3, num_warmup_steps=2, num_training_steps=3)
     >>> len(run.losses), run.label
@@ -291,7 +292,7 @@ def train_sorting(
         raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {optimizer!r}.")
     with deterministic(seed):
         model = TinyTransformer(norm=norm, max_length=2 * length)
-        opt = optimizers[optimizer](model.parameters(), lr=peak_lr)
+        opt = optimizers[optimizer](model.parameters(), lr=peak_lr, betas=(0.9, beta2))
         scheduler = get_scheduler(schedule, opt, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps)
         batches = torch.Generator().manual_seed(1_000 + seed)
         losses = np.empty(num_training_steps)

@@ -24,14 +24,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .exercises import ExerciseNotSolved
 from .experiments import deterministic
 from .scheduler import get_scheduler
 
 __all__ = [
     "OUTCOME_SCHEDULES",
     "Outcome",
-    "check_lowest",
     "digits",
     "format_outcomes",
     "lowest",
@@ -293,23 +291,6 @@ def lowest(outcomes: Sequence[Outcome], metric: str = "train_loss") -> list[str]
     summary = summarize(outcomes, metric)
     best = min(summary, key=lambda name: summary[name][0])
     return [name for name, (_, low, _) in summary.items() if low <= summary[best][2]]
-
-
-def check_lowest(prediction: Any, outcomes: Sequence[Outcome], metric: str = "train_loss") -> str:
-    """✓ if ``prediction`` names a schedule tied for the lowest ``metric`` in ``outcomes``;
-    otherwise ``ExerciseNotSolved`` with a hint that does not give the answer away."""
-    names = sorted({outcome.schedule for outcome in outcomes})
-    if prediction is ... or prediction is None:
-        raise ExerciseNotSolved("Not solved yet: set my_prediction to one schedule's name, as a string.")
-    if prediction not in names:
-        raise ExerciseNotSolved(f"my_prediction = {prediction!r} is not one of the schedules run here: {', '.join(names)}.")
-    if prediction in lowest(outcomes, metric):
-        return (f"✓ {prediction!r} ends among the lowest: its range over the seeds overlaps the range of the "
-                "schedule with the lowest mean.")
-    raise ExerciseNotSolved(
-        f"{prediction!r} does not end among the lowest here. Hint: compare where each schedule's lr is during the "
-        "last fifth of the run, and find the ranges in the table that start lowest."
-    )
 
 
 def plot_outcomes(outcomes: Sequence[Outcome], metrics: Sequence[str] = ("train_loss", "test_accuracy")) -> Any:

@@ -172,8 +172,10 @@ PUBLIC_SURFACE = [
     (lambda: lrlib.warmup_steps(0.1, 1000.5), TypeError, r"num_training_steps must be a whole number, got 1000\.5"),
     (lambda: lrlib.check_schedule(None, "linear", 5, num_warmup_steps=1, num_training_steps=5), TypeError,
      r"candidate must be your function of the step"),
-    (lambda: lrlib.check_value(True, 1, what="the answer", hint="count"), lrlib.ExerciseNotSolved,
-     r"the answer = True is a bool; the answer is a number"),
+    (lambda: lrlib.check_choice("A", "E", what="my_curve", choices="ABCD"), ValueError,
+     r"expected='E' must be one of choices=\['A', 'B', 'C', 'D'\]"),
+    (lambda: lrlib.check_prediction(0.1, 0.2, what="my_guess"), ValueError,
+     r"give exactly one of rel_tol and abs_tol"),
     (lambda: lrlib.ScheduleGuard(_scheduler(), 10.0), TypeError, r"num_training_steps must be a whole number"),
 ]
 

@@ -25,7 +25,7 @@ def test_every_phony_target_has_a_rule_and_help_lists_the_ones_people_run():
     for target in phony:
         assert re.search(rf"^{re.escape(target)}:", MAKEFILE, re.M), f".PHONY names {target} but no rule makes it"
     listed = make("help").stdout
-    for target in ("lab", "test", "unit", "notebooks", "browser", "student", "benchmarks", "execute", "nav", "clean"):
+    for target in ("lab", "test", "unit", "notebooks", "browser", "instructor", "benchmarks", "execute", "nav", "clean"):
         assert f"make {target}" in listed
 
 

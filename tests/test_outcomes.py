@@ -1,10 +1,9 @@
-"""lrlib.outcomes: the schedule-outcome experiment of notebook 11, and its prediction check."""
+"""lrlib.outcomes: the schedule-outcome experiment of notebook 11."""
 
 import numpy as np
 import pytest
 
-from lrlib.exercises import ExerciseNotSolved
-from lrlib.outcomes import (OUTCOME_SCHEDULES, Outcome, check_lowest, format_outcomes, lowest, paired, schedule_arguments,
+from lrlib.outcomes import (OUTCOME_SCHEDULES, Outcome, format_outcomes, lowest, paired, schedule_arguments,
                             summarize, train_digits)
 from lrlib.scheduler import lr_curve
 
@@ -62,18 +61,6 @@ def test_lowest_keeps_every_schedule_whose_range_overlaps_the_best():
     runs = _fake({"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]})
     assert lowest(runs) == ["a", "b"]
     assert summarize(runs, "train_loss")["c"] == (4.25, 3.5, 5.0)
-
-
-def test_check_lowest_says_tick_for_a_tied_schedule_and_hides_the_answer_otherwise():
-    runs = _fake({"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]})
-    assert check_lowest("b", runs).startswith("✓ 'b' ends among the lowest")
-    with pytest.raises(ExerciseNotSolved) as wrong:
-        check_lowest("c", runs)
-    assert "'a'" not in str(wrong.value) and "'b'" not in str(wrong.value) and "Hint" in str(wrong.value)
-    with pytest.raises(ExerciseNotSolved, match="Not solved yet"):
-        check_lowest(..., runs)
-    with pytest.raises(ExerciseNotSolved, match="is not one of the schedules run here"):
-        check_lowest("cosine", runs)
 
 
 def test_the_table_has_a_row_per_schedule_with_mean_and_range(short_runs):

@@ -29,9 +29,9 @@ def test_import_lrlib_loads_no_plotting_widget_notebook_or_transformers_library(
 def test_lazy_helpers_work_as_eager_imports_did():
     found = run_fresh(
         "import json, lrlib\n"
-        "from lrlib import explore, check_value\n"
+        "from lrlib import explore, check\n"
         "ax = lrlib.plot_schedule('linear', 20, lr=1e-3, num_warmup_steps=2, num_training_steps=20)\n"
-        "print(json.dumps([explore is lrlib.explore, callable(lrlib.explore), check_value.__module__,\n"
+        "print(json.dumps([explore is lrlib.explore, callable(lrlib.explore), check.__module__,\n"
         "                  ax.get_xlabel() != '', lrlib.experiments.__name__]))")
     assert found == [True, True, "lrlib.exercises", True, "lrlib.experiments"]
 
@@ -82,6 +82,8 @@ def test_the_wheel_carries_the_license_the_typing_marker_the_version_and_two_cor
         info = next(n for n in names if n.endswith(".dist-info/METADATA"))
         metadata = archive.read(info).decode()
     assert "lrlib/py.typed" in names and "lrlib/__init__.py" in names
+    in_the_tree = {str(p.relative_to(ROOT)) for p in (ROOT / "lrlib").rglob("*.py")}
+    assert in_the_tree <= set(names), f"modules missing from the wheel: {sorted(in_the_tree - set(names))}"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert f"\nVersion: {lrlib.__version__}\n" in metadata and "\nLicense-Expression: MIT\n" in metadata
     assert "Project-URL: Source, https://github.com/warmup-explained/warmup-explained" in metadata

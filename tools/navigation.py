@@ -1,6 +1,8 @@
 """Write every notebook's navigation cells and the README's table of contents from one file.
 
-notebooks/contents.json is the table of contents. Each notebook gets, from it:
+notebooks/contents.json is the table of contents; the minutes come from tools/study_time.py's
+estimate. Each notebook gets:
+- its time, in the title cell ("**Time:** ~N min") and under each of its ``## `` headings ("*≈ N min*");
 - a "nav-header" cell right after its title cell: its place in the collection, minutes, Binder and
   Colab links;
 - a "colab-setup" code cell right after the header: on Colab it installs lrlib with the course's
@@ -19,9 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import re
 import sys
 
 import nbformat
+
+from study_time import SECTION_TIME, TITLE_TIME, notebook_minutes, sections
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -30,7 +35,38 @@ START, END = "<!-- contents:start -->", "<!-- contents:end -->"
 
 
 def load_contents() -> dict:
-    return json.loads((NOTEBOOKS / "contents.json").read_text())
+    """contents.json, each entry with the notebook's estimated core and optional minutes added."""
+    contents = json.loads((NOTEBOOKS / "contents.json").read_text())
+    for entry in contents["notebooks"]:
+        path = NOTEBOOKS / entry["file"]
+        core, optional = notebook_minutes(nbformat.read(path, as_version=4)) if path.exists() else (0.0, 0.0)
+        entry["minutes"], entry["optional_minutes"] = round_minutes(core), round(optional)
+    return contents
+
+
+def round_minutes(minutes: float) -> int:
+    """Whole minutes, halves up, at least 1."""
+    return max(1, int(minutes + 0.5))
+
+
+def time_text(entry: dict) -> str:
+    optional = f" (+ ~{entry['optional_minutes']} min optional)" if entry["optional_minutes"] else ""
+    return f"**Time:** ~{entry['minutes']} min{optional}"
+
+
+def with_times(notebook, entry: dict):
+    """The title cell's time and each section's "*≈ N min*" line, (re)written from the estimate."""
+    title = notebook.cells[0]
+    title.source = TITLE_TIME.sub(time_text(entry), title.source)
+    minutes = {part.heading: part.minutes for part in sections(notebook)}
+    for cell in notebook.cells:
+        heading = re.match(r"## (.+)\n?", cell.source) if cell.cell_type == "markdown" else None
+        if not heading or heading.group(1).strip().startswith("References"):
+            continue
+        rest = SECTION_TIME.sub("", cell.source[heading.end():]).lstrip("\n")
+        stamp = f"*≈ {round_minutes(minutes[heading.group(1).strip()])} min*"
+        cell.source = f"{heading.group(0).rstrip()}\n\n{stamp}" + (f"\n\n{rest}" if rest else "")
+    return notebook
 
 
 def binder_url(contents: dict, path: str) -> str:
@@ -96,13 +132,16 @@ def with_navigation(notebook, contents: dict, index: int):
     cells = [cell for cell in notebook.cells if not any(_tagged(cell, tag) for tag in GENERATED)]
     header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata={"tags": ["nav-header"]})
     setup = nbformat.v4.new_code_cell(colab_setup_source(contents), metadata={"tags": ["colab-setup"]})
+    old_setup = next((cell for cell in notebook.cells if _tagged(cell, "colab-setup")), None)
+    if old_setup is not None and old_setup.source == setup.source:
+        setup = old_setup  # unchanged: keep its execution count, so rewriting needs no re-run
     footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata={"tags": ["nav-footer"]})
     header.id, setup.id, footer.id = GENERATED  # fixed ids: rewriting changes nothing
     notebook.cells = cells[:1] + [header, setup] + cells[1:] + [footer]
     for cell in notebook.cells:
         if index == 0 and _tagged(cell, "contents-map"):
             cell.source = map_text(contents)
-    return notebook
+    return with_times(notebook, contents["notebooks"][index])
 
 
 def title_problems(notebook, entry: dict) -> list[str]:
@@ -126,16 +165,16 @@ def readme_table(contents: dict, folder: str = "notebooks/") -> str:
 def map_text(contents: dict) -> str:
     """The first notebook's map of the collection."""
     total = sum(entry["minutes"] for entry in contents["notebooks"])
+    optional = sum(entry["optional_minutes"] for entry in contents["notebooks"])
+    extra = f", plus about {optional} minutes of optional \"Going further\" sections" if optional else ""
     return (f"## The map\n\n{readme_table(contents, folder='')}\n\n"
-            f"About {total} minutes in all. Read 00 and 01 first; 02 to 07 take one family of schedules each and "
-            "can be read in any order; 08 and 09 are about the mistakes that bite in real training scripts; 10 is "
-            "a playground for everything; 11 trains one model under every schedule to show what a schedule "
-            "changes; 12 follows the schedule into transformers' Trainer and accelerate.")
-
-
-def _navigation_cells(notebook) -> list[tuple[list, str]]:
-    tags = (*GENERATED, "contents-map")
-    return [(c.metadata.get("tags", []), c.source) for c in notebook.cells if any(_tagged(c, t) for t in tags)]
+            f"About {total} minutes in all, doing the exercises{extra}. The minutes are an estimate from counts "
+            "(prose at 200 words a minute, 15 s per code cell, 2 to 6 minutes per exercise by kind: "
+            "`tools/study_time.py`), not a measurement of learners. Read 00 and 01 first; 02 to 07 take one "
+            "family of schedules each and can be read in any order; 08 and 09 are about the mistakes that bite "
+            "in real training scripts; 10 is a playground for everything; 11 trains one model under every "
+            "schedule to show what a schedule changes; 12 follows the schedule into transformers' Trainer and "
+            "accelerate; 13 checks what you have learned.")
 
 
 def stale(contents: dict) -> list[str]:
@@ -152,12 +191,12 @@ def stale(contents: dict) -> list[str]:
             continue
         notebook = nbformat.read(path, as_version=4)
         found += [f"{entry['file']}: {problem}" for problem in title_problems(notebook, entry)]
-        current = _navigation_cells(notebook)
-        wanted = _navigation_cells(with_navigation(nbformat.read(path, as_version=4), contents, index))
+        current = [(c.cell_type, c.source) for c in notebook.cells]
+        wanted = [(c.cell_type, c.source) for c in with_navigation(nbformat.read(path, as_version=4), contents, index).cells]
         in_place = (len(notebook.cells) > 3 and _tagged(notebook.cells[1], "nav-header")
                     and _tagged(notebook.cells[2], "colab-setup") and _tagged(notebook.cells[-1], "nav-footer"))
         if current != wanted or not in_place:
-            found.append(f"{entry['file']}: navigation cells are out of date")
+            found.append(f"{entry['file']}: navigation cells or times are out of date")
         if index == 0 and not any(_tagged(cell, "contents-map") for cell in notebook.cells):
             found.append(f"{entry['file']}: no cell tagged 'contents-map' holds the map of the collection")
     readme = README.read_text()

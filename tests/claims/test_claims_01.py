@@ -104,3 +104,21 @@ def test_transformers_training_arguments_read_a_fractional_warmup_as_a_share_of_
     assert args.get_warmup_steps(1000) == 50
     assert args.get_warmup_steps(990) == 50  # 49.5, rounded up
     assert TrainingArguments(output_dir=str(tmp_path), warmup_steps=4000, report_to=[]).get_warmup_steps(100_000) == 4000
+
+
+def test_the_rule_of_thumb_at_pytorchs_beta2_asks_for_2000_steps_more_than_the_200_step_run():
+    """Exercise 3's check says so without training anything; at beta2 = 0.98 the rule gives 100 steps."""
+    from lrlib.answers import nb01
+
+    assert round(2 / (1 - 0.999)) == 2000 and round(2 / (1 - 0.98)) == 100
+    message = nb01.rule_of_thumb_beta2(0.999).message
+    assert message.startswith("✗ Not quite:") and "2000 warmup steps, more than the 200 steps" in message
+
+
+def test_notebook_01_experiment_checks_cost_nothing_for_an_untouched_stub_or_an_impossible_answer():
+    from lrlib.answers import nb01
+
+    assert nb01.shortest_warmup(...).message.startswith("Not yet:")
+    assert nb01.rule_of_thumb_beta2(...).message.startswith("Not yet:")
+    assert "not a whole number of steps from 0 to 200" in nb01.shortest_warmup(250).message
+    assert "not a number between 0 and 1" in nb01.rule_of_thumb_beta2(1.5).message

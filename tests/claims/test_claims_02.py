@@ -78,3 +78,10 @@ def test_warmup_stable_decay_by_default_begins_exactly_as_constant_with_warmup()
     optimizer = make_optimizer()
     constant = transformers.get_constant_schedule_with_warmup(optimizer, num_warmup_steps=100)
     assert wsd_lrs == stepped_lrs(constant, optimizer, 1750)
+
+
+def test_a_warmup_as_long_as_the_run_never_reaches_the_peak():
+    optimizer = make_optimizer(lrs=(1e-3,))
+    scheduler = transformers.get_constant_schedule_with_warmup(optimizer, num_warmup_steps=20)
+    lrs = [row[0] for row in stepped_lrs(scheduler, optimizer, 20)]
+    assert max(lrs) == lrs[-1] == pytest.approx(1e-3 * 19 / 20, rel=1e-12)

@@ -43,3 +43,11 @@ def test_trainer_default_schedule_is_linear_without_warmup():
     fields = transformers.TrainingArguments.__dataclass_fields__
     assert fields["lr_scheduler_type"].default == "linear"
     assert fields["warmup_steps"].default == 0
+
+
+def test_the_last_step_of_a_linear_run_is_one_decay_step_above_zero():
+    optimizer = make_optimizer(lrs=(1e-3,))
+    scheduler = transformers.get_linear_schedule_with_warmup(optimizer, 1900, T)
+    lrs = [row[0] for row in stepped_lrs(scheduler, optimizer, T + 1)]
+    assert lrs[T - 1] == pytest.approx(1e-3 / (T - 1900), rel=1e-12)
+    assert lrs[T] == 0.0

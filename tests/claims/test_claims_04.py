@@ -25,7 +25,7 @@ def test_every_odd_multiple_of_half_a_cycle_ends_at_zero(num_cycles):
     assert cosine_multiplier_at_t(num_cycles) < 1e-12
 
 
-@pytest.mark.parametrize("num_cycles, end", [(0.25, 0.5), (0.75, 0.5), (1.0, 1.0), (2.0, 1.0)])
+@pytest.mark.parametrize("num_cycles, end", [(0.25, 0.5), (0.75, 0.5), (1.25, 0.5), (1.75, 0.5), (1.0, 1.0), (2.0, 1.0)])
 def test_other_num_cycles_do_not_end_at_zero(num_cycles, end):
     assert cosine_multiplier_at_t(num_cycles) == pytest.approx(end, abs=1e-12)
 

@@ -47,3 +47,10 @@ def test_cosine_annealing_warm_restarts_matches_until_t_then_restarts_at_the_pea
 def test_cosine_annealing_warm_restarts_wants_a_whole_number_t_0():
     with pytest.raises(ValueError, match="positive integer T_0"):
         CosineAnnealingWarmRestarts(make_optimizer(), T_0=(T - W) / 3)
+
+
+def test_restarts_come_at_the_first_whole_step_past_each_cycle_boundary():
+    three = restarts(3, T)
+    jumps = [int(s) for s in np.flatnonzero(np.diff(three) > 0) + 1 if s > W]
+    assert jumps == [717, 1334]
+    assert jumps == [int(np.ceil(W + k * (T - W) / 3)) for k in (1, 2)]

@@ -57,3 +57,10 @@ def test_polynomial_lr_behind_a_warmup_matches_only_with_lr_end_zero():
     pytorch = np.array(stepped_lrs(scheduler, optimizer, N))
     assert np.max(np.abs(pytorch - polynomial(power=2.0, lr_end=0.0))) < 1e-15
     assert np.max(np.abs(pytorch - polynomial(power=2.0))) == pytest.approx(1e-7, rel=1e-6)
+
+
+def test_power_one_runs_lr_end_times_progress_above_linear():
+    gap = (polynomial(power=1.0, lr_end=1e-4) - linear())[:, 0]
+    assert gap[1025] == pytest.approx(0.5e-4, rel=1e-9)
+    assert gap[T] == pytest.approx(1e-4, rel=1e-9) and gap[N - 1] == pytest.approx(1e-4, rel=1e-9)
+

@@ -92,9 +92,45 @@ def test_sequential_lr_refuses_reduce_lr_on_plateau():
         torch.optim.lr_scheduler.SequentialLR(optimizer, [warmup, plateau], milestones=[5])
 
 
-def test_linear_lr_start_factor_must_be_above_zero():
-    with pytest.raises(ValueError, match="greater than 0"):
-        torch.optim.lr_scheduler.LinearLR(make_optimizer(), start_factor=0.0)
+def test_torch_has_no_inverse_sqrt_or_one_minus_sqrt_scheduler_class():
+    classes = [name for name, value in vars(torch.optim.lr_scheduler).items()
+               if inspect.isclass(value) and issubclass(value, torch.optim.lr_scheduler.LRScheduler)]
+    assert "LambdaLR" in classes and not [name for name in classes if "sqrt" in name.lower()]
+
+
+WARMUP_SHAPES = {"linear": lambda x: x, "cosine": lambda x: 0.5 * (1 - math.cos(math.pi * x)),
+                 "1-sqrt": lambda x: 1 - math.sqrt(1 - x)}
+DECAY_SHAPES = {"linear": lambda x: 1 - x, "cosine": lambda x: 0.5 * (1 + math.cos(math.pi * x)),
+                "1-sqrt": lambda x: 1 - math.sqrt(x)}
+
+
+def wsd_formula(s, W, S, D, warmup_type, decay_type, r):
+    """Notebook 07's formula for WSD (num_cycles = 0.5)."""
+    if s < W:
+        return r + (1 - r) * WARMUP_SHAPES[warmup_type](s / max(1, W))
+    if s < W + S:
+        return 1.0
+    if s < W + S + D:
+        return r + (1 - r) * DECAY_SHAPES[decay_type]((s - W - S) / max(1, D))
+    return r
+
+
+@pytest.mark.parametrize("warmup_type", list(WARMUP_SHAPES))
+@pytest.mark.parametrize("decay_type", list(DECAY_SHAPES))
+def test_wsd_follows_the_notebook_formula_through_both_entry_points(warmup_type, decay_type):
+    W, T, D, r = 100, 1950, 390, 0.1
+    shapes = {"warmup_type": warmup_type, "decay_type": decay_type, "min_lr_ratio": r}
+    expected = [wsd_formula(s, W, T - W - D, D, warmup_type, decay_type, r) for s in range(2000)]
+    by_name_optimizer = make_optimizer(lrs=(1.0,))
+    by_name = transformers.get_scheduler("warmup_stable_decay", by_name_optimizer, num_warmup_steps=W,
+                                         num_training_steps=T,
+                                         scheduler_specific_kwargs={"num_decay_steps": D, **shapes})
+    by_function_optimizer = make_optimizer(lrs=(1.0,))
+    by_function = transformers.get_wsd_schedule(by_function_optimizer, num_warmup_steps=W, num_decay_steps=D,
+                                                num_stable_steps=T - W - D, **shapes)
+    for scheduler, optimizer in ((by_name, by_name_optimizer), (by_function, by_function_optimizer)):
+        lrs = [row[0] for row in stepped_lrs(scheduler, optimizer, 2000)]
+        assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15) for a, b in zip(lrs, expected))
 
 
 def greedy_lrs(metrics, **kwargs):
@@ -143,3 +179,22 @@ def test_trainer_always_passes_num_training_steps_so_num_stable_steps_in_its_kwa
 def test_greedy_is_transformers_own_class():
     scheduler = transformers.get_scheduler("greedy", make_optimizer())
     assert type(scheduler) is transformers.optimization.GreedyLR
+
+
+def test_a_wsd_scheduler_rebuilt_with_new_stable_steps_resumes_the_new_curve_at_the_saved_step():
+    optimizer = make_optimizer(lrs=(1.0,))
+    long_run = transformers.get_wsd_schedule(optimizer, num_warmup_steps=100, num_decay_steps=390,
+                                             num_stable_steps=1460)
+    stepped_lrs(long_run, optimizer, 1000)  # train to the stable-phase checkpoint
+    saved = long_run.state_dict()
+    resumed_optimizer = make_optimizer(lrs=(1.0,))
+    resumed = transformers.get_wsd_schedule(resumed_optimizer, num_warmup_steps=100, num_decay_steps=120,
+                                            num_stable_steps=980)
+    resumed_optimizer.load_state_dict(optimizer.state_dict())
+    resumed.load_state_dict(saved)
+    lrs = [row[0] for row in stepped_lrs(resumed, resumed_optimizer, 201)]
+    fresh_optimizer = make_optimizer(lrs=(1.0,))
+    fresh = transformers.get_wsd_schedule(fresh_optimizer, num_warmup_steps=100, num_decay_steps=120,
+                                          num_stable_steps=980)
+    expected = [row[0] for row in stepped_lrs(fresh, fresh_optimizer, 1201)][1000:]
+    assert lrs == expected and lrs[-1] == 0.0 and lrs[80] == 1.0 and lrs[81] < 1.0

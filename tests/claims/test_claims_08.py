@@ -117,3 +117,10 @@ def test_min_lr_rate_is_relative_to_each_group():
     scheduler = transformers.get_scheduler("cosine_with_min_lr", optimizer, num_warmup_steps=10,
                                            num_training_steps=100, scheduler_specific_kwargs={"min_lr_rate": 0.1})
     assert stepped_lrs(scheduler, optimizer, 101)[-1] == pytest.approx([1e-4, 1e-5], rel=1e-9)
+
+
+def test_an_adamw_built_without_lr_has_a_default_lr_of_1e_3_that_no_group_uses():
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in (2e-5, 1e-4)]
+    optimizer = torch.optim.AdamW(groups)
+    assert optimizer.defaults["lr"] == 1e-3
+    assert [group["lr"] for group in optimizer.param_groups] == [2e-5, 1e-4]

@@ -57,19 +57,6 @@ def test_scheduler_state_dict_of_a_transformers_schedule_keeps_nothing_of_the_sc
     assert scheduler.state_dict()["lr_lambdas"] == [{}, {}]
 
 
-def test_a_state_loaded_into_a_scheduler_built_for_another_length_follows_the_new_length():
-    optimizer = make_optimizer(lrs=(1e-3,))
-    scheduler = transformers.get_scheduler("linear", optimizer, num_warmup_steps=10, num_training_steps=100)
-    stepped_lrs(scheduler, optimizer, 50)
-    state = scheduler.state_dict()
-    other = make_optimizer(lrs=(1e-3,))
-    rebuilt = transformers.get_scheduler("linear", other, num_warmup_steps=10, num_training_steps=1000)
-    rebuilt.load_state_dict(state)
-    other.step()
-    rebuilt.step()
-    assert other.param_groups[0]["lr"] == pytest.approx(1e-3 * (1000 - 51) / 990)
-
-
 @pytest.mark.parametrize("name, climbs", [("linear", False), ("cosine", True), ("cosine_with_restarts", False),
                                           ("polynomial", False), ("constant_with_warmup", False),
                                           ("inverse_sqrt", False), ("cosine_with_min_lr", True),
@@ -118,15 +105,3 @@ def accelerated_scheduler_steps(num_processes, split_batches=False, step_with_op
 def test_accelerate_prepared_scheduler_steps_num_processes_times_per_optimizer_step():
     assert accelerated_scheduler_steps(num_processes=2) == 2
     assert accelerated_scheduler_steps(num_processes=4) == 4
-
-
-def test_accelerate_prepared_scheduler_steps_once_with_split_batches_or_without_the_optimizer_link():
-    assert accelerated_scheduler_steps(num_processes=4, split_batches=True) == 1
-    assert accelerated_scheduler_steps(num_processes=4, step_with_optimizer=False) == 1
-
-
-def test_accelerator_split_batches_is_read_from_the_dataloader_config():
-    accelerate = pytest.importorskip("accelerate")
-    source = inspect.getsource(accelerate.Accelerator)
-    assert "return self.dataloader_config.split_batches" in source
-    assert "split_batches=self.split_batches" in source

@@ -1,6 +1,5 @@
 """Claims of notebook 10 (the playground) about transformers 5.23 and lrlib."""
 
-import inspect
 import warnings
 
 import lrlib
@@ -35,17 +34,8 @@ def test_ten_step_driven_schedules_and_two_metric_driven_ones():
     assert set(lrlib.CURVE_NAMES) == names - {"reduce_lr_on_plateau", "greedy"} and len(lrlib.CURVE_NAMES) == 10
 
 
-def test_constant_has_no_warmup_and_transformers_ignores_num_warmup_steps_silently():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        optimizer = make_optimizer(lrs=(1.0,))
-        scheduler = transformers.get_scheduler("constant", optimizer, num_warmup_steps=100)
-    assert [row[0] for row in stepped_lrs(scheduler, optimizer, 3)] == [1.0, 1.0, 1.0]
 
 
-def test_lrlib_warns_when_constant_gets_num_warmup_steps():
-    with pytest.warns(lrlib.ScheduleWarning, match="does not warm up"):
-        lrlib.lr_curve("constant", 10, lr=1e-3, num_warmup_steps=5)
 
 
 def test_cosine_warmup_with_min_lr_warms_up_one_step_ahead():
@@ -58,10 +48,6 @@ def test_cosine_warmup_with_min_lr_decays_one_step_ahead_too():
     assert ahead[975] == pytest.approx(plain[976], rel=1e-12) and ahead[975] < plain[975]
 
 
-def test_wsd_is_the_only_schedule_with_a_choice_of_warmup_shape():
-    with_choice = [name for name, function in transformers.optimization.TYPE_TO_SCHEDULER_FUNCTION.items()
-                   if "warmup_type" in inspect.signature(function).parameters]
-    assert with_choice == [transformers.SchedulerType.WARMUP_STABLE_DECAY]
 
 
 def test_trainer_rounds_a_warmup_ratio_up():

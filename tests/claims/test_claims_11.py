@@ -92,3 +92,25 @@ def test_the_paired_threshold_for_five_seeds_is_students_t_at_2_776():
     noise = np.random.default_rng(0).standard_normal((20_000, 5))
     t = noise.mean(1) / (noise.std(1, ddof=1) / np.sqrt(5))
     assert np.mean(np.abs(t) > critical) == pytest.approx(0.05, abs=0.006)
+
+
+def test_at_a_peak_20_to_100_times_lower_constant_with_warmup_ends_below_linear():
+    # Exercise 2's experiment: at 0.001 and 0.005 every constant_with_warmup run ends below every linear run.
+    from lrlib.outcomes import summarize
+
+    for peak in (0.001, 0.005):
+        loss = summarize(train_digits(["constant_with_warmup", "linear"], range(5), peak_lr=peak), "train_loss")
+        assert loss["constant_with_warmup"][2] < loss["linear"][1], peak
+
+
+def test_the_lowest_loss_prediction_counts_every_schedule_tied_for_the_lowest():
+    from lrlib.answers.nb11 import lowest_loss
+    from lrlib.outcomes import Outcome
+
+    runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
+            for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]}.items()
+            for seed, value in enumerate(values)]
+    assert lowest_loss("b", runs).solved and lowest_loss("a", runs).solved
+    assert lowest_loss("c", runs).message.startswith("✗ Not quite: you predicted 'c'")
+    assert lowest_loss(..., runs).message.startswith("Not yet:")
+    assert "is not one of the choices" in lowest_loss("cosine", runs).message

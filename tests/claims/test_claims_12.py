@@ -108,11 +108,3 @@ def test_accelerator_accepts_split_batches_without_a_warning_and_ignores_it():
         assert counted.split_batches is True
     finally:
         AcceleratorState._reset_state(reset_partial_state=True)
-
-
-def test_two_lambda_lr_schedulers_on_one_optimizer_overwrite_each_others_lrs():
-    first, second = nn.Parameter(torch.zeros(1)), nn.Parameter(torch.zeros(1))
-    optimizer = torch.optim.SGD([{"params": [first], "lr": 1.0}, {"params": [second], "lr": 0.1}], lr=1.0)
-    torch.optim.lr_scheduler.LambdaLR(optimizer, [lambda step: 0.5, lambda step: 1.0])
-    torch.optim.lr_scheduler.LambdaLR(optimizer, [lambda step: 1.0, lambda step: 0.3])
-    assert [group["lr"] for group in optimizer.param_groups] == pytest.approx([1.0, 0.03])  # the first one's 0.5 is gone

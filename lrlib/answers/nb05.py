@@ -1,0 +1,47 @@
+"""Notebook 05's exercises."""
+
+import numpy as np
+
+from ..exercises import WRONG, Feedback, check_number, check_prediction, wrong
+from ..scheduler import lr_curve
+
+T = 1950
+
+
+def _restarts(curve) -> list[int]:
+    """The steps where the lr jumps back up: the first step of each new cycle."""
+    return [int(s) for s in np.flatnonzero(np.diff(curve) > 0) + 1]
+
+
+def fractional_end(prediction, actual) -> Feedback:
+    """Exercise (predict): with num_cycles=2.5, the lr of step T-1: "A" about 0, "B" about half, "C" about the peak."""
+    return check_prediction(prediction, actual, what="last_step_with_2_5_cycles",
+                            why="At step T-1, c·p = 2.5 × 1849/1850 ≈ 2.4986: two whole cycles and half of the "
+                                "third, so the cosine is halfway down, at about half the peak. One step later p "
+                                "reaches 1 and the lr drops straight to 0: the third cycle is cut off halfway.")
+
+
+def first_restart_warmup(answer) -> Feedback:
+    """Exercise (widget): num_warmup_steps that puts the first restart (num_cycles=3, T=1950) at step 1000."""
+    what = "warmup_for_restart_at_1000"
+    hints = ["Move num_warmup_steps and watch the first jump: a longer warmup moves it right.",
+             "The first restart comes at W + (T - W) / 3. Set that equal to 1000 and solve for W."]
+    if answer is ... or answer is None:
+        return check_number(answer, 525, what=what)
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)) \
+            or float(answer) != int(answer):
+        return Feedback(f"{WRONG} {what} = {answer!r} is not a whole number of steps.")
+    answer = int(answer)
+    if not 0 <= answer < T:
+        return check_number(answer, 525, what=what, hints=hints)
+    curve = lr_curve("cosine_with_restarts", T, lr=1.0, num_warmup_steps=int(answer), num_training_steps=T,
+                     num_cycles=3)
+    jumps = [s for s in _restarts(curve) if s > answer]
+    first = jumps[0] if jumps else T
+    if abs(first - 1000) <= 10:  # read off the plot: about ten steps is fine
+        return check_number(answer, answer, what=what,
+                            why=f"with {answer} warmup steps the first restart comes at step {first}. Exactly: "
+                                "W + (1950 - W) / 3 = 1000 gives W = 525. The warmup squeezes all three cycles "
+                                "into what is left of the run.")
+    side = "after" if first > 1000 else "before"
+    return wrong(what, f"{what} = {answer}: the first restart comes at step {first}, {side} step 1000.", hints)

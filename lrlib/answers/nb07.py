@@ -1,0 +1,28 @@
+"""Notebook 07's exercises."""
+
+from ..exercises import Feedback, check_number, check_prediction
+
+VASWANI_WARMUP = 4000
+"""Vaswani et al.'s warmup: their lrate(n) peaks at update n = 4000."""
+
+
+def peak_update(prediction, measured) -> Feedback:
+    """Prediction: at which optimizer update (the first is 1) does transformers' inverse_sqrt with
+    num_warmup_steps=4000 first use its peak lr? ``measured`` is the update the run found."""
+    return check_prediction(prediction, measured, what="peak_update", abs_tol=0.5,
+                            why="The first update runs before any scheduler.step(), at index s = 0, so update n "
+                                "uses index n - 1. The peak is index 4000, so it comes at update 4001: one "
+                                "update after the paper's, and the whole schedule lags the paper's by one step.")
+
+
+def stable_steps(answer) -> Feedback:
+    """Exercise: num_stable_steps to rebuild a WSD schedule (W=100, D=120) resumed from a stable-phase
+    checkpoint at step 1000 so that the run ends at step 1200."""
+    warmup, decay, end = 100, 120, 1200
+    return check_number(answer, end - warmup - decay, what="num_stable_steps",
+                        hints=["The rebuilt scheduler resumes at step 1000 of a curve that starts at step 0, "
+                               "not at the checkpoint.",
+                               "The warmup, stable and decay phases together must last as long as the whole run."],
+                        why="a schedule is a function of the step since the start of the run, so warmup + stable "
+                            "+ decay = 100 + 980 + 120 = 1200; the checkpoint's step only says where the resumed "
+                            "run picks up that curve.")

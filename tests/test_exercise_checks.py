@@ -1,0 +1,91 @@
+"""The checks behind the exercises: an untouched stub gets "Not yet", a wrong answer a hint that leads
+without giving the answer away, a right answer a ✓ with the reason; none of them raises."""
+
+import numpy as np
+import pytest
+
+import lrlib
+from lrlib import exercises
+
+
+@pytest.fixture(autouse=True)
+def fresh_tries():
+    exercises._wrong_tries.clear()
+
+
+def test_an_untouched_stub_gets_not_yet_from_every_check_and_nothing_is_revealed():
+    def stub(step):
+        return ...
+
+    def raising_stub(step):
+        raise NotImplementedError
+
+    answers = [
+        lrlib.check_number(..., 1025, what="half_peak_step"),
+        lrlib.check_choice(..., "C", what="my_curve", choices="ABCD"),
+        lrlib.check_schedule(stub, "linear", 30, num_warmup_steps=10, num_training_steps=30),
+        lrlib.check_schedule(raising_stub, "linear", 30, num_warmup_steps=10, num_training_steps=30),
+        lrlib.check_prediction(..., 0.734, what="my_guess", abs_tol=0.05),
+        lrlib.check_prediction(None, "cosine", what="my_pick"),
+    ]
+    for feedback in answers:
+        assert feedback.message.startswith("Not yet:") and not feedback.solved
+        assert "1025" not in feedback.message and "0.734" not in feedback.message
+
+
+def test_a_wrong_number_says_too_high_or_too_low_and_hints_one_step_at_a_time():
+    hints = ["First count the batches in one epoch.", "Then multiply by the epochs."]
+    first = lrlib.check_number(2000, 1900, what="steps", hints=hints).message
+    second = lrlib.check_number(1800, 1900, what="steps", hints=hints).message
+    third = lrlib.check_number(1800, 1900, what="steps", hints=hints).message
+    assert first.startswith("✗ Not quite: steps = 2000 is too high.") and "Hint 1 of 2: First count" in first
+    assert "Hint 2 of 2: Then multiply" in second and "too low" in second
+    assert "Hint 2 of 2" in third and "Open the solution" in third
+    assert not any("1900" in message for message in (first, second, third))
+
+
+def test_a_right_number_gets_a_tick_with_the_reason_and_numpy_numbers_count():
+    feedback = lrlib.check_number(np.int64(1900), 1900, what="steps", why="50 epochs of 38 full batches.")
+    assert feedback.solved and feedback.message == "✓ Right: 50 epochs of 38 full batches."
+    assert repr(feedback) == str(feedback) == feedback.message
+
+
+@pytest.mark.parametrize("answer", [True, "1900", [1900]])
+def test_a_number_of_the_wrong_type_is_named_not_accepted(answer):
+    feedback = lrlib.check_number(answer, 1900, what="steps")
+    assert feedback.message.startswith("✗ Not quite: steps = ") and "the answer is a number" in feedback.message
+
+
+def test_a_choice_outside_the_choices_lists_them_and_a_wrong_choice_does_not_reveal_the_right_one():
+    outside = lrlib.check_choice("E", "C", what="my_curve", choices="ABCD").message
+    assert "not one of the choices: 'A', 'B', 'C', 'D'" in outside
+    wrong = lrlib.check_choice("B", "C", what="my_curve", choices="ABCD", hints="Look at the last step.").message
+    assert wrong.startswith("✗ Not quite: my_curve = 'B' is not the one.") and "'C'" not in wrong
+    assert lrlib.check_choice("C", "C", what="my_curve", choices="ABCD").solved
+
+
+def test_a_wrong_schedule_names_the_step_and_phase_but_not_the_right_value():
+    def off_by_one(step):
+        return min(1.0, (step + 1) / 10) if step < 10 else max(0.0, (30 - step) / 20)
+
+    message = lrlib.check_schedule(off_by_one, "linear", 40, num_warmup_steps=10, num_training_steps=30).message
+    assert message == ("✗ Not quite: at step 0 (warmup: step < num_warmup_steps=10) your function gives 0.1, "
+                       "which is too high.")
+
+
+def test_a_schedule_that_raises_or_returns_a_string_gets_feedback_not_a_traceback():
+    def crashes(step):
+        return 1 / 0
+
+    assert "raised ZeroDivisionError at step 0" in lrlib.check_schedule(crashes, "constant", 5).message
+    assert "returns 'one', not a number" in lrlib.check_schedule(lambda s: "one", "constant", 5).message
+    assert lrlib.check_schedule(lambda s: 1, "constant", 5).solved
+
+
+def test_a_prediction_is_compared_with_the_run_and_explained_once_it_is_made():
+    close = lrlib.check_prediction(0.7, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
+    far = lrlib.check_prediction(0.2, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
+    assert close.solved and close.message == "✓ Good prediction: you predicted 0.7; the run gives 0.734. Because."
+    assert far.message == "✗ Not quite: you predicted 0.2; the run gives 0.734. Because."
+    assert lrlib.check_prediction("cosine", "cosine", what="my_pick").solved
+    assert "predict a number" in lrlib.check_prediction("big", 0.7, what="my_guess", rel_tol=0.1).message

@@ -1,0 +1,136 @@
+"""Every exercise both ways: in the learner's copy (notebooks/) the untouched stub gets "Not yet",
+and with its solution put in (the instructor's copy) its check says ✓. Solutions are collapsed
+markdown, so Run All never runs them."""
+
+import copy
+import pathlib
+import re
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import instructor_copy  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+READ = {path: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
+WITH_EXERCISES = [path for path in NOTEBOOKS if any("exercise" in instructor_copy.tags(c) for c in READ[path].cells)]
+KINDS = {"predict", "compute", "write", "experiment", "widget", "quiz"}
+
+
+def _text(cell) -> str:
+    return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_exercise_has_a_kind_a_stub_a_collapsed_solution_and_a_check(path):
+    notebook = READ[path]
+    for stub, solution, checks in instructor_copy.exercises(notebook):
+        stub_cell, solution_cell = notebook.cells[stub], notebook.cells[solution]
+        assert stub_cell.cell_type == "code" and "..." in stub_cell.source, f"cell {stub}: a stub holds `...`"
+        assert len(KINDS & set(instructor_copy.tags(stub_cell))) == 1, f"cell {stub}: tag one kind of {KINDS}"
+        assert solution_cell.cell_type == "markdown", f"cell {solution}: a solution is markdown, never run"
+        assert solution_cell.source.lstrip().startswith("<details>"), f"cell {solution}: collapsed in <details>"
+        assert instructor_copy.solution_code(solution_cell).strip()
+        assert all(notebook.cells[i].cell_type == "code" for i in checks)
+    for index, cell in enumerate(notebook.cells):
+        if {"solution", "hint"} & set(instructor_copy.tags(cell)):
+            assert cell.cell_type == "markdown", f"{path.name} cell {index}: hints and solutions are markdown"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_learner_copy_shows_not_yet_at_every_check_and_no_tick(path):
+    notebook = READ[path]
+    for _, _, checks in instructor_copy.exercises(notebook):
+        for index in checks:
+            shown = _text(notebook.cells[index])
+            assert shown.startswith("Not yet:"), f"{path.name} cell {index} shows {shown[:80]!r}"
+    checks = [i for i, c in enumerate(notebook.cells) if "check" in instructor_copy.tags(c)]
+    ticks = [i for i in checks if "✓" in _text(notebook.cells[i])]
+    assert not ticks, f"{path.name}: check cells {ticks} show a ✓ in the learner's copy"
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_live_widget_is_followed_by_a_question_about_it_with_a_check(path):
+    """A live widget is a cell whose stored output is a widget; the next exercise asks something the
+    learner finds out with it (kind `widget`, or `experiment` when the widget runs the experiment)."""
+    cells = READ[path].cells
+    widgets = [i for i, c in enumerate(cells) if c.cell_type == "code"
+               and any(WIDGET in o.get("data", {}) for o in c.get("outputs", []))]
+    stubs = [i for i, c in enumerate(cells) if "exercise" in instructor_copy.tags(c)]
+    for widget in widgets:
+        following = [i for i in stubs if i > widget]
+        assert following and {"widget", "experiment"} & set(instructor_copy.tags(cells[following[0]])), (
+            f"{path.name}: the widget in cell {widget} needs a widget (or experiment) exercise right after it")
+
+
+def test_the_collection_has_exercises_of_every_kind_and_a_prediction_in_each_of_01_to_10():
+    kinds: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for path in WITH_EXERCISES:
+        for stub, _, _ in instructor_copy.exercises(READ[path]):
+            for kind in KINDS & set(instructor_copy.tags(READ[path].cells[stub])):
+                kinds[kind].append(path.name[:2])
+    assert len(kinds["experiment"]) >= 3, kinds["experiment"]
+    assert {f"{n:02d}" for n in range(1, 11)} <= set(kinds["predict"]), sorted(set(kinds["predict"]))
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+def test_every_solution_passes_its_check(path):
+    notebook = instructor_copy.solved(copy.deepcopy(READ[path]))
+    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    for number, (_, _, checks) in enumerate(instructor_copy.exercises(notebook), start=1):
+        for index in checks:
+            shown = _text(notebook.cells[index])
+            assert shown.startswith("✓"), f"{path.name} exercise {number}, cell {index}: {shown[:300]!r}"
+
+
+def _cell(kind, source, *tags):
+    make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+    return make(source, metadata={"tags": list(tags)})
+
+
+SOLUTION = "<details>\n<summary><b>Solution</b></summary>\n\n```python\nanswer = 42\n```\n\nBecause.\n</details>"
+
+
+def test_the_instructors_copy_puts_each_solution_in_place_of_its_stub():
+    notebook = nbformat.v4.new_notebook(cells=[
+        _cell("markdown", "**Exercise 1.** Why?"), _cell("code", "answer = ...", "exercise", "compute"),
+        _cell("markdown", SOLUTION, "solution"), _cell("code", 'lrlib.check("03.x", answer)', "check")])
+    notebook.cells[3].outputs = [nbformat.v4.new_output("stream", text="Not yet: set answer")]
+    solved = instructor_copy.solved(copy.deepcopy(notebook))
+    assert [c.source for c in solved.cells] == ["**Exercise 1.** Why?", "answer = 42", SOLUTION,
+                                                 'lrlib.check("03.x", answer)']
+    assert solved.cells[3].outputs == []
+
+
+@pytest.mark.parametrize("cells,problem", [
+    ([("code", "a = ...", "exercise"), ("code", "check(a)", "check")], "needs one solution cell"),
+    ([("code", "a = ...", "exercise"), ("code", "check(a)", "check"), ("markdown", SOLUTION, "solution")],
+     "needs one solution cell, then at least one check"),
+    ([("code", "a = ...", "exercise"), ("markdown", SOLUTION, "solution")], "at least one check cell"),
+])
+def test_an_exercise_missing_its_solution_or_check_or_out_of_order_is_refused(cells, problem):
+    notebook = nbformat.v4.new_notebook(cells=[_cell(kind, source, tag) for kind, source, tag in cells])
+    with pytest.raises(ValueError, match=problem):
+        instructor_copy.exercises(notebook)
+
+
+def test_a_solution_must_hold_exactly_one_python_block():
+    with pytest.raises(ValueError, match="exactly one ```python block, this one has 2"):
+        instructor_copy.solution_code(_cell("markdown", "```python\na\n```\n```python\nb\n```", "solution"))
+
+
+def test_make_instructor_writes_the_whole_collection_solved(tmp_path):
+    written = instructor_copy.write_instructor_copy(tmp_path / "instructor", execute=False)
+    assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
+    assert (tmp_path / "instructor" / "lrlib" / "exercises.py").exists()
+    for path in written:
+        copied = nbformat.read(path, as_version=4)
+        for stub, solution, _ in instructor_copy.exercises(copied):
+            assert copied.cells[stub].source == instructor_copy.solution_code(copied.cells[solution])
