@@ -29,7 +29,6 @@ _LAZY = {
     "check_choice": "exercises",
     "check_number": "exercises",
     "check_prediction": "exercises",
-    "check_schedule": "exercises",
     "Explorer": "explore",
     "explore": "explore",
     "decimate": "plot",

@@ -5,12 +5,12 @@ A check never raises on an unsolved exercise and never states the answer. It ret
 
 - ``✓ …`` when the answer is right, with the reason it is right;
 - ``Not yet: …`` while the stub is untouched (``...``), saying what to fill in;
-- ``✗ Not quite: …`` when the answer is wrong: what is off (too high, which step, which phase),
+- ``✗ Not quite: …`` when the answer is wrong: what is off (too high, too low, not a choice),
   then the next hint. Each further wrong try shows one more hint; the last one points to the
   collapsed solution.
 
 An answers module (``lrlib/answers/nbNN.py``) builds its checks from ``check_number``,
-``check_choice``, ``check_schedule`` and ``check_prediction``, or, for a check of its own, from
+``check_choice`` and ``check_prediction``, or, for a check of its own, from
 ``unanswered``, ``is_number`` and ``wrong``.
 
 A prediction is different: once it is made, the check compares it with the run and shows the run's
@@ -23,13 +23,12 @@ import importlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .scheduler import lr_curve
 
 RIGHT, NOT_YET, WRONG = "✓", "Not yet:", "✗ Not quite:"
 _wrong_tries: Counter[str] = Counter()
@@ -124,51 +123,6 @@ def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any
     if answer == expected:
         return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
     return wrong(what, f"{what} = {answer!r} is not the one.", hints)
-
-
-def check_schedule(candidate: Callable[[int], float], name: str, num_steps: int, *,
-                   hints: str | Sequence[str] = (), **arguments: Any) -> Feedback:
-    """Compare ``candidate(step) -> multiplier`` with lrlib's closed form of ``name`` at every step
-    ``0 .. num_steps-1`` (``arguments`` as for ``lr_curve``), to 1e-9 relative; at the first step that
-    differs, say in which phase it is and whether the candidate is too high or too low.
-
-    >>> check_schedule(lambda s: min(1.0, s / 10), "constant_with_warmup", 30, num_warmup_steps=10)
-    ✓ Right: your function matches 'constant_with_warmup' at all 30 steps.
-    >>> check_schedule(lambda s: 1.0, "constant_with_warmup", 30, num_warmup_steps=10)
-    ✗ Not quite: at step 0 (warmup: step < num_warmup_steps=10) your function gives 1.0, which is too high.
-    """
-    if not callable(candidate):
-        raise TypeError(f"candidate must be your function of the step, got {type(candidate).__name__}.")
-    what = f"your {name} function"
-    expected = lr_curve(name, num_steps, **arguments)
-    for step, want in enumerate(expected.tolist()):
-        try:
-            got = candidate(step)
-        except NotImplementedError:
-            got = ...
-        except Exception as error:  # the learner's code: report it instead of a traceback
-            return wrong(what, f"your function raised {type(error).__name__} at step {step}: {error}", hints)
-        if unanswered(got):
-            if step == 0:
-                return Feedback(f"{NOT_YET} your function returns {got!r}; make it return the multiplier, "
-                                "then run this cell again.")
-            return wrong(what, f"at step {step} your function returns {got!r}, not a number.", hints)
-        if not is_number(got):
-            return wrong(what, f"at step {step} your function returns {got!r}, not a number.", hints)
-        if not math.isclose(float(got), want, rel_tol=1e-9, abs_tol=1e-12):
-            return wrong(what, f"at step {step} ({_phase(step, arguments)}) your function gives {got!r}, "
-                                f"which is {_direction(float(got), want)}.", hints)
-    return Feedback(f"{RIGHT} Right: your function matches {name!r} at all {num_steps} steps.")
-
-
-def _phase(step: int, arguments: dict[str, Any]) -> str:
-    warmup = arguments.get("num_warmup_steps") or 0
-    training = arguments.get("num_training_steps")
-    if step < warmup:
-        return f"warmup: step < num_warmup_steps={warmup}"
-    if training is not None and step > training:
-        return f"past the end: step > num_training_steps={training}"
-    return "after warmup"
 
 
 def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float | None = None,

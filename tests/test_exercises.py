@@ -18,7 +18,7 @@ import instructor_copy  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 READ = {path: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
 WITH_EXERCISES = [path for path in NOTEBOOKS if any("exercise" in instructor_copy.tags(c) for c in READ[path].cells)]
-KINDS = {"predict", "compute", "write", "experiment", "widget", "quiz"}
+KINDS = {"predict", "compute", "experiment", "widget", "quiz"}
 
 
 def _text(cell) -> str:

@@ -44,7 +44,7 @@ def test_explore_stays_the_function_when_its_module_is_imported_first():
 
 def test_every_public_name_is_listed_and_resolves():
     assert set(lrlib.__all__) <= set(dir(lrlib))
-    assert {"explore", "plot_schedule", "plot_curves", "decimate", "Explorer", "check_schedule"} <= set(lrlib.__all__)
+    assert {"explore", "plot_schedule", "plot_curves", "decimate", "Explorer", "check"} <= set(lrlib.__all__)
     for name in lrlib.__all__:
         assert getattr(lrlib, name) is not None
     with pytest.raises(AttributeError, match="has no attribute 'plotting'"):

@@ -5,7 +5,7 @@ The estimate, stated in the README and in every notebook:
   references list), at 200 words a minute;
 - code: 15 seconds for each code cell a learner runs and looks at (not the Colab set-up cell, nor an
   exercise's own cells);
-- exercises, by kind: predict 2 min, compute 3, widget 3, write 5, experiment 6, quiz 1.5 (a
+- exercises, by kind: predict 2 min, compute 3, widget 3, experiment 6, quiz 1.5 (a
   self-check question).
 Sections are the ``## `` headings; a section whose heading starts with "Going further" is optional and
 counted apart.
@@ -24,7 +24,7 @@ import nbformat
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 WORDS_PER_MINUTE = 200
 MINUTES_PER_CODE_CELL = 0.25
-EXERCISE_MINUTES = {"predict": 2.0, "compute": 3.0, "widget": 3.0, "write": 5.0, "experiment": 6.0, "quiz": 1.5}
+EXERCISE_MINUTES = {"predict": 2.0, "compute": 3.0, "widget": 3.0, "experiment": 6.0, "quiz": 1.5}
 NOT_READ = {"nav-header", "nav-footer", "colab-setup", "hint", "solution", "section-time"}
 OPTIONAL = "Going further"
 SECTION_TIME = re.compile(r"^\*≈ \d+ min\*$", re.MULTILINE)  # written under each heading by navigation.py
