@@ -104,6 +104,10 @@ def check_number(answer: Any, expected: float, *, what: str, hints: str | Sequen
     return wrong(what, f"{what} = {answer!r} is {_direction(float(answer), float(expected))}.", hints)
 
 
+def _not_a_choice(what: str, answer: Any, choices: Sequence[Any]) -> Feedback:
+    return Feedback(f"{WRONG} {what} = {answer!r} is not one of the choices: {', '.join(map(repr, choices))}.")
+
+
 def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any],
                  hints: str | Sequence[str] = (), why: str = "") -> Feedback:
     """✓ if ``answer`` is ``expected`` (one of ``choices``); otherwise the next hint.
@@ -119,17 +123,18 @@ def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any
     if unanswered(answer):
         return Feedback(f"{NOT_YET} set {what} to one of {', '.join(map(repr, choices))}, then run this cell again.")
     if answer not in choices:
-        return Feedback(f"{WRONG} {what} = {answer!r} is not one of the choices: {', '.join(map(repr, choices))}.")
+        return _not_a_choice(what, answer, choices)
     if answer == expected:
         return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
     return wrong(what, f"{what} = {answer!r} is not the one.", hints)
 
 
 def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float | None = None,
-                     abs_tol: float | None = None, why: str = "") -> Feedback:
+                     abs_tol: float | None = None, choices: Sequence[Any] | None = None, why: str = "") -> Feedback:
     """Compare a prediction made *before* a run with the run's ``actual`` value, and explain (``why``).
 
-    A number counts as right within ``rel_tol`` or ``abs_tol`` (give one); anything else must be equal.
+    A number counts as right within ``rel_tol`` or ``abs_tol`` (give one); anything else must be equal,
+    and, with ``choices``, be one of them (a prediction outside them is refused without showing ``actual``).
     Unlike the other checks this one shows ``actual``: the prediction was committed first.
 
     >>> check_prediction(..., 0.12, what="my_guess", abs_tol=0.02)
@@ -141,6 +146,8 @@ def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float 
         raise ValueError("give exactly one of rel_tol and abs_tol for a numeric prediction.")
     if unanswered(prediction):
         return Feedback(f"{NOT_YET} write your prediction into {what} before you look, then run this cell again.")
+    if choices is not None and prediction not in choices:
+        return _not_a_choice(what, prediction, choices)
     if is_number(actual):
         if not is_number(prediction):
             return Feedback(f"{WRONG} {what} = {prediction!r} is a {type(prediction).__name__}; predict a number.")

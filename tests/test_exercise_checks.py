@@ -63,3 +63,9 @@ def test_a_prediction_is_compared_with_the_run_and_explained_once_it_is_made():
     assert far.message == "✗ Not quite: you predicted 0.2; the run gives 0.734. Because."
     assert lrlib.check_prediction("cosine", "cosine", what="my_pick").solved
     assert "predict a number" in lrlib.check_prediction("big", 0.7, what="my_guess", rel_tol=0.1).message
+
+
+def test_a_prediction_outside_its_choices_is_refused_without_showing_the_run():
+    outside = lrlib.check_prediction("E", "B", what="my_curve", choices="ABCD").message
+    assert outside == "✗ Not quite: my_curve = 'E' is not one of the choices: 'A', 'B', 'C', 'D'."
+    assert lrlib.check_prediction("B", "B", what="my_curve", choices="ABCD").solved

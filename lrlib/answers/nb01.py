@@ -8,7 +8,7 @@ at this peak rate (Experiment 2), and the solutions end well below the bar on ev
 
 from __future__ import annotations
 
-from ..exercises import NOT_YET, RIGHT, WRONG, Feedback, is_number, unanswered, wrong, check_prediction
+from ..exercises import NOT_YET, RIGHT, Feedback, check_prediction, is_number, unanswered, wrong
 
 PEAK_LR = 3e-2
 RUN_STEPS = 200
@@ -31,12 +31,10 @@ def _shown(losses: list[float]) -> str:
 def radam_first_step(prediction, radam_step, adam_step) -> Feedback:
     """Exercise (predict): RAdam's first step on the parameter whose gradient is -40, against Adam's
     +0.01: "A" much smaller, "B" about the same, "C" much larger."""
-    if not unanswered(prediction) and prediction not in ("A", "B", "C"):
-        return Feedback(f"{WRONG} radam_first_step = {prediction!r} is not one of the choices: 'A', 'B', 'C'.")
     ratio = float(radam_step) / float(adam_step)
     actual = "A" if ratio < 0.5 else "C" if ratio > 2 else "B"
     return check_prediction(
-        prediction, actual, what="radam_first_step",
+        prediction, actual, what="radam_first_step", choices="ABC",
         why=(f"RAdam moved that parameter by {float(radam_step):+.2f}, {ratio:.0f} times Adam's step. "
              "Its first steps (while ρ_t ≤ 5, steps 1 to 5) are plain momentum steps: the rate times the "
              "bias-corrected momentum (here the gradient itself, since every step sees the same one), with no "

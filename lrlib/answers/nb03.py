@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exercises import WRONG, Feedback, check_number, check_prediction
+from ..exercises import Feedback, check_number, check_prediction
 from ..scheduler import lr_curve
 
 CANDIDATE_WARMUP, CANDIDATE_TRAINING, CANDIDATE_STEPS = 400, 1200, 1600
@@ -31,9 +31,7 @@ def which_curve(prediction: Any, measured: Any) -> Feedback:
     """
     measured = np.asarray(measured, dtype=np.float64)
     actual = next(label for label, curve in CANDIDATES.items() if np.allclose(curve, measured, rtol=1e-9, atol=1e-12))
-    if prediction is not ... and prediction not in CANDIDATES:
-        return Feedback(f"{WRONG} my_curve = {prediction!r} is not one of 'A', 'B', 'C', 'D'.")
-    return check_prediction(prediction, actual, what="my_curve",
+    return check_prediction(prediction, actual, what="my_curve", choices=list(CANDIDATES),
                             why="linear reaches the full peak exactly at W = 400, then falls on one straight "
                                 "line to 0 at T = 1200, and stays at 0 for every step after T. A starts its "
                                 "decay at step 0, B decays for T steps after the warmup, D stops at a floor.")

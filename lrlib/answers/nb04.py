@@ -10,7 +10,7 @@ W, T, LR = 100, 1950, 1e-3
 
 def past_t(prediction, actual) -> Feedback:
     """Exercise (predict): where the default cosine is 650 steps past T: "A" 0, "B" below half, "C" above, "D" peak."""
-    return check_prediction(prediction, actual, what="lr_past_t",
+    return check_prediction(prediction, actual, what="lr_past_t", choices="ABCD",
                             why="The formula has no end: past T the progress p goes above 1 and the cosine goes on. "
                                 "At step 2599, the last of the 650 steps past T, p = 2499/1850 ≈ 1.35 and "
                                 "½(1 + cos(1.35π)) ≈ 0.27: the lr has climbed back to about 27% of the peak. linear, by contrast, stays at 0.")

@@ -15,7 +15,7 @@ def _restarts(curve) -> list[int]:
 
 def fractional_end(prediction, actual) -> Feedback:
     """Exercise (predict): with num_cycles=2.5, the lr of step T-1: "A" about 0, "B" about half, "C" about the peak."""
-    return check_prediction(prediction, actual, what="last_step_with_2_5_cycles",
+    return check_prediction(prediction, actual, what="last_step_with_2_5_cycles", choices="ABC",
                             why="At step T-1, c·p = 2.5 × 1849/1850 ≈ 2.4986: two whole cycles and half of the "
                                 "third, so the cosine is halfway down, at about half the peak. One step later p "
                                 "reaches 1 and the lr drops straight to 0: the third cycle is cut off halfway.")

@@ -17,11 +17,9 @@ def lowest_loss(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     """Exercise (predict): which schedule ends with the lowest final training loss? Any schedule tied
     for the lowest (its range over the seeds overlaps the range of the lowest mean) counts."""
     names = sorted({outcome.schedule for outcome in outcomes})
-    if prediction is not ... and prediction not in names:
-        return check_choice(prediction, names[0], what="my_prediction", choices=names)
     tied = lowest(outcomes)
     shown = prediction if prediction in tied else ", ".join(tied) + " (tied within the noise of 5 seeds)"
-    return check_prediction(prediction, shown, what="my_prediction",
+    return check_prediction(prediction, shown, what="my_prediction", choices=names,
                             why="The lowest are the schedules whose lr is small during the last steps, decayed to 0 "
                                 "or to a low floor: small last steps let the weights settle instead of bouncing "
                                 "between mini-batches. inverse_sqrt still runs at about a third of the peak; it "
