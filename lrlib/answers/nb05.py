@@ -1,16 +1,10 @@
 """Notebook 05's exercises."""
 
-import numpy as np
-
-from ..exercises import WRONG, Feedback, check_number, check_prediction, wrong
+from ..exercises import WRONG, Feedback, check_number, check_prediction, is_number, unanswered, wrong
 from ..scheduler import lr_curve
+from . import restart_steps
 
 T = 1950
-
-
-def _restarts(curve) -> list[int]:
-    """The steps where the lr jumps back up: the first step of each new cycle."""
-    return [int(s) for s in np.flatnonzero(np.diff(curve) > 0) + 1]
 
 
 def fractional_end(prediction, actual) -> Feedback:
@@ -26,17 +20,16 @@ def first_restart_warmup(answer) -> Feedback:
     what = "warmup_for_restart_at_1000"
     hints = ["Move num_warmup_steps and watch the first jump: a longer warmup moves it right.",
              "The first restart comes at W + (T - W) / 3. Set that equal to 1000 and solve for W."]
-    if answer is ... or answer is None:
+    if unanswered(answer):
         return check_number(answer, 525, what=what)
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)) \
-            or float(answer) != int(answer):
+    if not is_number(answer) or float(answer) != int(answer):
         return Feedback(f"{WRONG} {what} = {answer!r} is not a whole number of steps.")
     answer = int(answer)
     if not 0 <= answer < T:
         return check_number(answer, 525, what=what, hints=hints)
     curve = lr_curve("cosine_with_restarts", T, lr=1.0, num_warmup_steps=int(answer), num_training_steps=T,
                      num_cycles=3)
-    jumps = [s for s in _restarts(curve) if s > answer]
+    jumps = [s for s in restart_steps(curve) if s > answer]
     first = jumps[0] if jumps else T
     if abs(first - 1000) <= 10:  # read off the plot: about ten steps is fine
         return check_number(answer, answer, what=what,

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ..exercises import Feedback, check_choice, check_number, unanswered
+from . import restart_steps
 from ..lookahead import trace
 from ..scheduler import lr_curve
 from ..steps import trainer_steps, training_steps
@@ -69,7 +70,7 @@ RESTARTS = {"num_warmup_steps": 100, "num_training_steps": 1000, "num_cycles": 3
 def last_restart(answer) -> Feedback:
     """The last step at which cosine_with_restarts jumps back to the peak."""
     curve = lr_curve("cosine_with_restarts", RESTARTS["num_training_steps"], **RESTARTS)
-    jumps = [step for step in range(RESTARTS["num_warmup_steps"] + 1, len(curve)) if curve[step] > curve[step - 1]]
+    jumps = [step for step in restart_steps(curve) if step > RESTARTS["num_warmup_steps"]]
     return check_number(answer, jumps[-1], what="last_restart_step",
                         hints=["The restarts share the decay phase only: from the end of the warmup to "
                                "num_training_steps. How many steps is that?",
