@@ -29,6 +29,7 @@ _LAZY = {
     "check_choice": "exercises",
     "check_number": "exercises",
     "check_prediction": "exercises",
+    "predicted": "exercises",
     "Explorer": "explore",
     "explore": "explore",
     "decimate": "plot",

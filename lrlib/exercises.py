@@ -13,8 +13,9 @@ An answers module (``lrlib/answers/nbNN.py``) builds its checks from ``check_num
 ``check_choice`` and ``check_prediction``, or, for a check of its own, from
 ``unanswered``, ``is_number`` and ``wrong``.
 
-A prediction is different: once it is made, the check compares it with the run and shows the run's
-value (the learner has committed first; the cell above already shows the result).
+A prediction is gated: its reveal cell runs the experiment but shows it only once the learner has
+committed (``if lrlib.predicted(my_guess): ...``); until then it says "predict first". Once the
+prediction is made, the check compares it with the run and shows the run's value.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +33,15 @@ import numpy as np
 
 
 RIGHT, NOT_YET, WRONG = "✓", "Not yet:", "✗ Not quite:"
+PREDICT_FIRST = ("Predict first: write your prediction in the exercise cell above and run it, then run this "
+                 "cell again. The run is shown once you have committed to an answer.")
+WIDTH = 100  # feedback is wrapped at word boundaries: JupyterLab would break long lines inside words
 _wrong_tries: Counter[str] = Counter()
+
+
+def _wrapped(message: str) -> str:
+    return "\n".join(textwrap.fill(line, WIDTH, break_long_words=False, break_on_hyphens=False) or line
+                     for line in message.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -45,13 +55,19 @@ class Feedback:
         return self.message.startswith(RIGHT)
 
     def __repr__(self) -> str:
-        return self.message
+        return _wrapped(self.message)
 
     __str__ = __repr__
 
 
 def _hints(hints: str | Sequence[str]) -> tuple[str, ...]:
     return (hints,) if isinstance(hints, str) else tuple(hints)
+
+
+def right(what: str, why: str = "") -> Feedback:
+    """A right answer, with the reason; the next wrong try of ``what`` starts again at hint 1."""
+    _wrong_tries.pop(what, None)
+    return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
 
 
 def wrong(what: str, problem: str, hints: str | Sequence[str]) -> Feedback:
@@ -72,9 +88,48 @@ def unanswered(answer: Any) -> bool:
     return answer is ... or answer is None
 
 
+def predicted(prediction: Any, choices: Sequence[Any] | None = None) -> bool:
+    """The gate of a prediction's reveal cell: True once ``prediction`` is filled in (and, with
+    ``choices``, is one of them); otherwise print what to do first and return False.
+
+    >>> predicted(...)
+    Predict first: write your prediction in the exercise cell above and run it, then run this cell
+    again. The run is shown once you have committed to an answer.
+    False
+    >>> predicted("b", choices="ABC")
+    Predict first: 'b' is not one of the choices 'A', 'B', 'C'. Change your prediction, run that cell,
+    then run this cell again.
+    False
+    >>> predicted("B", choices="ABC")
+    True
+    """
+    if unanswered(prediction):
+        print(_wrapped(PREDICT_FIRST))
+        return False
+    if choices is not None and prediction not in list(choices):
+        print(_wrapped(f"Predict first: {prediction!r} is not one of the choices {', '.join(map(repr, choices))}. "
+                       "Change your prediction, run that cell, then run this cell again."))
+        return False
+    return True
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float if it is a number: an int or float (numpy's too), or a 0-d array or
+    one-element tensor holding one; a bool is not a number."""
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    return float(value)
+
+
 def is_number(value: Any) -> bool:
-    """An int or float (numpy's too), not a bool."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    """An int or float (numpy's too, or a 0-d array or tensor holding one), not a bool.
+
+    >>> is_number(np.array(3.0)), is_number(True), is_number("3")
+    (True, False, False)
+    """
+    return _number(value) is not None
 
 
 def _direction(got: float, want: float) -> str:
@@ -99,9 +154,9 @@ def check_number(answer: Any, expected: float, *, what: str, hints: str | Sequen
         return Feedback(f"{NOT_YET} set {what} to your answer (a number), then run this cell again.")
     if not is_number(answer):
         return wrong(what, f"{what} = {answer!r} is a {type(answer).__name__}; the answer is a number.", hints)
-    if math.isclose(float(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
-        return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
-    return wrong(what, f"{what} = {answer!r} is {_direction(float(answer), float(expected))}.", hints)
+    if math.isclose(_number(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
+        return right(what, why)
+    return wrong(what, f"{what} = {answer!r} is {_direction(_number(answer), float(expected))}.", hints)
 
 
 def _not_a_choice(what: str, answer: Any, choices: Sequence[Any]) -> Feedback:
@@ -125,7 +180,7 @@ def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any
     if answer not in choices:
         return _not_a_choice(what, answer, choices)
     if answer == expected:
-        return Feedback(f"{RIGHT} Right{': ' + why if why else '.'}")
+        return right(what, why)
     return wrong(what, f"{what} = {answer!r} is not the one.", hints)
 
 
@@ -151,8 +206,8 @@ def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float 
     if is_number(actual):
         if not is_number(prediction):
             return Feedback(f"{WRONG} {what} = {prediction!r} is a {type(prediction).__name__}; predict a number.")
-        close = math.isclose(float(prediction), float(actual), rel_tol=rel_tol or 0.0, abs_tol=abs_tol or 0.0)
-        shown = f"{float(actual):.4g}"
+        close = math.isclose(_number(prediction), _number(actual), rel_tol=rel_tol or 0.0, abs_tol=abs_tol or 0.0)
+        shown = f"{_number(actual):.4g}"
     else:
         close = prediction == actual
         shown = repr(actual)

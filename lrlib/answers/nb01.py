@@ -8,7 +8,7 @@ at this peak rate (Experiment 2), and the solutions end well below the bar on ev
 
 from __future__ import annotations
 
-from ..exercises import NOT_YET, RIGHT, Feedback, check_prediction, is_number, unanswered, wrong
+from ..exercises import NOT_YET, Feedback, check_prediction, is_number, right, unanswered, wrong
 
 PEAK_LR = 3e-2
 RUN_STEPS = 200
@@ -60,8 +60,8 @@ def shortest_warmup(answer) -> Feedback:
     if answer > SHORT_ENOUGH:
         return wrong(what, f"with {int(answer)} warmup steps {_shown(losses)}: it trains, but much shorter "
                             "warmups train too.", hints)
-    return Feedback(
-        f"{RIGHT} Right: with {int(answer)} warmup steps {_shown(losses)}, both below {TRAINED_BELOW}, while the "
+    return right(what,
+        f"with {int(answer)} warmup steps {_shown(losses)}, both below {TRAINED_BELOW}, while the "
         "runs without warmup stall. The damage is done in the first steps, where Adam's updates are the largest "
         "and the least informed (Experiment 1): a warmup only has to cover those to get the post-LN model "
         "off its plateau. A much longer one, 100 steps in Experiment 2, ends lower still, so the shortest "
@@ -91,8 +91,8 @@ def rule_of_thumb_beta2(answer) -> Feedback:
     if max(losses) >= TRAINED_BELOW:
         return wrong(what, f"with beta2 = {answer} the rule asks for {warmup} warmup steps, and {_shown(losses)}: "
                             f"not both below {TRAINED_BELOW}.", hints)
-    return Feedback(
-        f"{RIGHT} Right: with beta2 = {answer} the rule asks for {warmup} warmup steps, and {_shown(losses)}. "
+    return right(what,
+        f"with beta2 = {answer} the rule asks for {warmup} warmup steps, and {_shown(losses)}. "
         "Here the rule's warmup trains this model. But at PyTorch's beta2 = 0.999 it asks "
         "for 2000 steps, ten times this whole run, although a few dozen were enough in Exercise 2: the rule "
         "measures how long Adam's memory of past gradients is, not how much warmup a model needs, so for a "
