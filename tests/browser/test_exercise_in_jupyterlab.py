@@ -1,6 +1,7 @@
 """An exercise as a learner meets it in JupyterLab: after Run All the check says "Not yet", the
 solution is collapsed until one click opens it, and typing that solution into the stub and running
-the notebook again turns the check into a ✓."""
+the notebook again turns the check into a ✓. A prediction's run stays hidden ("Predict first") until
+the learner has written a prediction; then the same cell shows the run and the check compares."""
 
 from __future__ import annotations
 
@@ -34,6 +35,35 @@ def first_simple_exercise():
     return None
 
 
+def first_gated_prediction():
+    """(notebook, stub, solution, reveal, check) of the first predict exercise with a reveal cell."""
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for stub, solution, checks in instructor_copy.exercises(notebook):
+            reveals = [i for i in range(stub + 1, checks[0]) if "reveal" in instructor_copy.tags(notebook.cells[i])]
+            if "predict" in instructor_copy.tags(notebook.cells[stub]) and reveals:
+                return path, notebook, stub, solution, reveals[-1], checks[0]
+    raise AssertionError("no predict exercise has a reveal cell")
+
+
+def type_into(page, index: int, code: str) -> None:
+    editor = cell(page, index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Escape")
+
+
+def wait_for_output(page, index: int, pattern: str) -> None:
+    """Wait until cell ``index`` shows an output whose text matches ``pattern`` (a JS regex)."""
+    page.wait_for_function(
+        """([selector, index, pattern]) => {
+          const cell = document.querySelectorAll(selector)[index];
+          const out = cell && cell.querySelector('.jp-OutputArea-output');
+          return out && new RegExp(pattern).test(out.innerText.trim());
+        }""", arg=[f"{NOTEBOOK} .jp-Cell", index, pattern], timeout=120_000)
+
+
 def cell(page, index: int):
     return page.locator(f"{NOTEBOOK} .jp-Cell").nth(index)
 
@@ -62,11 +92,7 @@ def test_a_learner_sees_not_yet_opens_the_solution_with_one_click_and_gets_a_tic
     assert hidden_code.inner_text().strip() == code.strip()
     page.screenshot(path=screenshots / f"exercise_{path.stem}_solution_open.png")
 
-    editor = cell(page, stub).locator(".cm-content")
-    editor.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(code)
-    page.keyboard.press("Escape")
+    type_into(page, stub, code)
     run_all_cells(page)
     try:
         page.wait_for_function(
@@ -81,3 +107,26 @@ def test_a_learner_sees_not_yet_opens_the_solution_with_one_click_and_gets_a_tic
                              f"{cell(page, stub).inner_text()!r}") from None
     assert output_text(page, check).startswith("✓")
     page.screenshot(path=screenshots / f"exercise_{path.stem}_solved.png")
+
+
+def test_a_prediction_s_run_stays_hidden_until_the_learner_commits_then_shows_and_is_checked(page, lab, screenshots):
+    path, notebook, stub, solution, reveal, check = first_gated_prediction()
+    shutil.copy(path, lab.root / f"predict_{path.name}")
+    open_and_run_all(page, lab, f"predict_{path.name}")
+    assert_no_traceback(page)
+    hidden = output_text(page, reveal)
+    assert hidden.startswith("Predict first:"), hidden
+    assert cell(page, reveal).locator(".jp-OutputArea-output img").count() == 0, "no figure before the prediction"
+    assert output_text(page, check).startswith("Not yet:")
+    cell(page, reveal).scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"predict_{path.stem}_before.png")
+
+    type_into(page, stub, instructor_copy.solution_code(notebook.cells[solution]))
+    cell(page, stub).locator(".jp-InputArea-prompt").click()  # select the stub, then run it and each cell after it
+    for _ in range(stub, check + 1):
+        page.keyboard.press("Shift+Enter")
+    wait_for_output(page, check, "^✓ Good prediction: you predicted")
+    shown = output_text(page, reveal)
+    assert shown and "Predict first" not in shown, shown
+    cell(page, check).scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"predict_{path.stem}_after.png")
