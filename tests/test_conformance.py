@@ -1,8 +1,14 @@
-"""lrlib equals transformers, step by step, for every schedule over a broad grid.
+"""lrlib equals transformers for every schedule.
 
-`make test` runs this file three times: against the locked transformers (5.23.0), and against the
-lowest and the newest release of pyproject.toml's range, each put on PYTHONPATH by
-tools/transformers_at.py with LRLIB_EXPECT_TRANSFORMERS naming it.
+A schedule is a pure function of the step, so most of the comparison needs no optimizer: the
+multipliers of transformers' ``LambdaLR`` and of lrlib's (``get_scheduler`` and ``lr_curve``) are
+compared over every step at once, on a broad grid and on arguments drawn by hypothesis, well past
+``num_training_steps``. One real optimizer with two param groups is stepped per schedule, as a
+training loop reads its lr.
+
+`make test` runs this file against the locked transformers and against the lowest and the newest
+release of pyproject.toml's range, each put on PYTHONPATH by tools/transformers_at.py with
+LRLIB_EXPECT_TRANSFORMERS naming it.
 """
 
 import itertools
@@ -11,12 +17,15 @@ import os
 import numpy as np
 import pytest
 import transformers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.version import Version
 
 import lrlib
 from support import make_optimizer, stepped_lrs
 
 STEP_COUNTS = [(0, 1), (0, 10), (1, 1), (1, 7), (3, 10), (10, 10), (5, 37), (100, 1950)]
+LR = 1e-3  # the optimizer's lr: absolute arguments (lr_end, min_lr) are measured against it
 
 
 def _cases():
@@ -58,6 +67,36 @@ def _skip_if_transformers_lacks(name):
         pytest.skip(f"transformers {transformers.__version__} has no {name!r} schedule")
 
 
+def _steps(training):
+    return int(1.6 * (training or 12)) + 3  # well past the end, where schedules differ most
+
+
+def _transformers_kwargs(name, kwargs):
+    # transformers' inverse_sqrt takes timescale=None only by leaving it out
+    return {} if name == "inverse_sqrt" and kwargs.get("timescale") is None else dict(kwargs)
+
+
+def transformers_multipliers(name, warmup, training, kwargs, num_steps):
+    """transformers' multiplier f(s) at every step, read from its LambdaLR without stepping."""
+    scheduler = transformers.get_scheduler(name, make_optimizer(lrs=(LR,)), warmup, training,
+                                           scheduler_specific_kwargs=_transformers_kwargs(name, kwargs))
+    return np.array([scheduler.lr_lambdas[0](step) for step in range(num_steps)], dtype=np.float64)
+
+
+def assert_lrlib_equals_transformers(name, warmup, training, kwargs, num_steps):
+    """lrlib's get_scheduler multipliers and lr_curve equal transformers' at every step, to 1e-12."""
+    expected = transformers_multipliers(name, warmup, training, kwargs, num_steps)
+    scheduler = lrlib.get_scheduler(name, make_optimizer(lrs=(LR,)), warmup, training,
+                                    scheduler_specific_kwargs=dict(kwargs))
+    steps = np.arange(num_steps, dtype=np.float64)
+    case = f"{name} warmup={warmup} training={training} {kwargs}"
+    np.testing.assert_allclose(scheduler.lr_lambdas[0](steps), expected, rtol=1e-12, atol=0, err_msg=case)
+    curve_kwargs = {k: v for k, v in kwargs.items() if not (k == "timescale" and v is None)}
+    curve = lrlib.lr_curve(name, num_steps, lr=LR, num_warmup_steps=warmup, num_training_steps=training,
+                           **curve_kwargs)
+    np.testing.assert_allclose(curve, LR * expected, rtol=1e-12, atol=0, err_msg=case)
+
+
 def test_runs_against_the_transformers_release_asked_for():
     expected = os.environ.get("LRLIB_EXPECT_TRANSFORMERS")
     if expected is None:
@@ -65,43 +104,91 @@ def test_runs_against_the_transformers_release_asked_for():
     assert Version(transformers.__version__) == Version(expected), transformers.__file__
 
 
-def _transformers_lrs(name, warmup, training, kwargs, num_steps):
-    optimizer = make_optimizer()
-    if name == "inverse_sqrt" and kwargs.get("timescale") is None:
-        kwargs = {}
-    scheduler = transformers.get_scheduler(name, optimizer, warmup, training, scheduler_specific_kwargs=dict(kwargs))
-    return np.array(stepped_lrs(scheduler, optimizer, num_steps))
-
-
 def test_the_grid_covers_every_schedule_with_a_curve():
     assert {case[0] for case in CASES} == set(lrlib.CURVE_NAMES)
     assert len(CASES) > 700
 
 
-@pytest.mark.parametrize("name,warmup,training,kwargs", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}-{c[3]}" for c in CASES])
-def test_get_scheduler_and_lr_curve_equal_transformers_for_every_group_and_step(name, warmup, training, kwargs):
+@pytest.mark.parametrize("name", lrlib.CURVE_NAMES)
+def test_every_grid_case_equals_transformers_at_every_step(name):
     _skip_if_transformers_lacks(name)
-    num_steps = int(1.6 * (training or 12)) + 3  # well past the end, where schedules differ most
-    expected = _transformers_lrs(name, warmup, training, kwargs, num_steps)
+    for _, warmup, training, kwargs in (case for case in CASES if case[0] == name):
+        assert_lrlib_equals_transformers(name, warmup, training, kwargs, _steps(training))
 
-    optimizer = make_optimizer()
-    scheduler = lrlib.get_scheduler(name, optimizer, warmup, training, scheduler_specific_kwargs=dict(kwargs))
-    np.testing.assert_allclose(stepped_lrs(scheduler, optimizer, num_steps), expected, rtol=1e-12, atol=0)
 
-    curve_kwargs = {k: v for k, v in kwargs.items() if not (k == "timescale" and v is None)}
-    for column, lr in enumerate((1e-3, 5e-4)):
-        if "lr_end" in kwargs or "min_lr" in kwargs:
-            continue  # absolute arguments are measured against the first group's lr; checked below
-        curve = lrlib.lr_curve(name, num_steps, lr=lr, num_warmup_steps=warmup, num_training_steps=training, **curve_kwargs)
-        np.testing.assert_allclose(curve, expected[:, column], rtol=1e-12, atol=0)
-    curve = lrlib.lr_curve(name, num_steps, lr=1e-3, num_warmup_steps=warmup, num_training_steps=training, **curve_kwargs)
-    np.testing.assert_allclose(curve, expected[:, 0], rtol=1e-12, atol=0)
+def _decaying_counts(draw):
+    training = draw(st.integers(1, 3000))
+    return draw(st.integers(0, training - 1)), training
+
+
+@st.composite
+def drawn_cases(draw):
+    """A schedule with valid arguments drawn from its domain."""
+    name = draw(st.sampled_from(sorted(set(lrlib.CURVE_NAMES) & TRANSFORMERS_NAMES)))
+    training = draw(st.integers(1, 3000))
+    warmup = draw(st.integers(0, training))
+    cycles = st.floats(0.05, 6, allow_nan=False)
+    if name == "constant":
+        return name, None, training, {}
+    if name == "cosine":
+        return name, warmup, training, {"num_cycles": draw(cycles)}
+    if name == "cosine_with_restarts":
+        return name, warmup, training, {"num_cycles": draw(st.integers(1, 8))}
+    if name == "polynomial":
+        warmup, training = _decaying_counts(draw)
+        return name, warmup, training, {"power": draw(st.floats(0.1, 5)),
+                                        "lr_end": draw(st.sampled_from([0.0, 1e-7, 1e-4, 9e-4]))}
+    if name == "inverse_sqrt":
+        return name, warmup, training, {"timescale": draw(st.one_of(st.none(), st.integers(1, 20_000)))}
+    if name in ("cosine_with_min_lr", "cosine_warmup_with_min_lr"):
+        floor = draw(st.one_of(st.builds(lambda r: {"min_lr_rate": r}, st.floats(0, 1)),
+                               st.builds(lambda lr: {"min_lr": lr}, st.floats(0, LR))))
+        extra = {"warmup_lr_rate": draw(st.floats(0, 1))} if name == "cosine_warmup_with_min_lr" else {}
+        return name, warmup, training, {"num_cycles": draw(cycles), **floor, **extra}
+    if name == "warmup_stable_decay":
+        return name, warmup, training, {
+            "num_decay_steps": draw(st.integers(0, training - warmup)),
+            "warmup_type": draw(st.sampled_from(lrlib.schedules.WSD_TYPES)),
+            "decay_type": draw(st.sampled_from(lrlib.schedules.WSD_TYPES)),
+            "min_lr_ratio": draw(st.floats(0, 1)),
+        }
+    return name, warmup, training, {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=drawn_cases())
+def test_drawn_arguments_equal_transformers_at_every_step(case):
+    name, warmup, training, kwargs = case
+    assert_lrlib_equals_transformers(name, warmup, training, kwargs, _steps(training))
+
+
+ONE_REAL_RUN = {"linear": {}, "constant": {}, "constant_with_warmup": {}, "cosine": {"num_cycles": 1.5},
+                "cosine_with_restarts": {"num_cycles": 3}, "polynomial": {"power": 2.0, "lr_end": 1e-4},
+                "inverse_sqrt": {"timescale": 50}, "cosine_with_min_lr": {"min_lr": 1e-5},
+                "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1, "warmup_lr_rate": 0.2},
+                "warmup_stable_decay": {"num_decay_steps": 40, "decay_type": "1-sqrt", "min_lr_ratio": 0.1}}
+
+
+def test_one_real_run_covers_every_schedule():
+    assert set(ONE_REAL_RUN) == set(lrlib.CURVE_NAMES)
+
+
+@pytest.mark.parametrize("name", sorted(ONE_REAL_RUN))
+def test_a_real_optimizer_with_two_groups_reads_the_same_lrs_from_both_libraries(name):
+    """Stepping AdamW with two param groups (lrs 1e-3 and 5e-4) through both schedulers: the lr each
+    group reads before every optimizer.step() is the same, past num_training_steps too."""
+    _skip_if_transformers_lacks(name)
+    kwargs, warmup = ONE_REAL_RUN[name], None if name == "constant" else 10
+    expected_optimizer, optimizer = make_optimizer(), make_optimizer()
+    expected = transformers.get_scheduler(name, expected_optimizer, warmup, 120,
+                                          scheduler_specific_kwargs=_transformers_kwargs(name, kwargs))
+    scheduler = lrlib.get_scheduler(name, optimizer, warmup, 120, scheduler_specific_kwargs=dict(kwargs))
+    np.testing.assert_allclose(stepped_lrs(scheduler, optimizer, 200),
+                               stepped_lrs(expected, expected_optimizer, 200), rtol=1e-12, atol=0)
 
 
 def test_the_article_setting_matches_transformers_at_a_hundred_thousand_steps():
-    expected = _transformers_lrs("cosine", 100, 100_000, {}, 100_000)[:, 0]
-    np.testing.assert_allclose(lrlib.lr_curve("cosine", 100_000, lr=1e-3, num_warmup_steps=100, num_training_steps=100_000),
-                               expected, rtol=1e-12, atol=0)
+    assert_lrlib_equals_transformers("cosine", 100, 100_000, {}, 100_000)
 
 
 def test_schedule_names_are_transformers_names():
