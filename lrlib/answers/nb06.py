@@ -1,11 +1,13 @@
-"""Notebook 06's exercises."""
+"""Notebook 06's exercises.
 
-import numpy as np
+A learner's number may come as a 0-d numpy array or tensor; the shared checks take it:
 
-from ..exercises import Feedback, check_number, check_prediction
-from ..scheduler import lr_curve
+>>> import numpy as np
+>>> gap_to_linear(np.array(5e-5), 5e-5).solved
+True
+"""
 
-W, T, LR = 100, 1950, 1e-3
+from ..exercises import Feedback, check_choice, check_prediction
 
 
 def gap_to_linear(prediction, actual) -> Feedback:
@@ -16,27 +18,18 @@ def gap_to_linear(prediction, actual) -> Feedback:
                                 "0.5 × 1e-4; at T it is the whole lr_end, and it stays there.")
 
 
-def refused_below(answer) -> Feedback:
-    """Exercise (widget): with lr_end=1e-5, the optimizer lr below which the explorer refuses polynomial."""
-    what = "refused_from_lr"
-    hints = ["Set lr_end to 1e-5 first, then move the lr slider down step by step and watch the message line "
-             "above the plot.",
-             "Which of the two must be larger for the lr to decay *down* to lr_end?"]
-    grid = 10 ** np.arange(-6.0, 0.001, 0.05)  # the explorer's lr slider stops
+def lr_end_above_lr(answer) -> Feedback:
+    """Exercise (widget): with lr_end=1e-5, what the explorer does once the optimizer's lr is 1e-5 or below:
+    "A" the same shape (lr_end a fraction), "B" refuse, "C" a "decay" that climbs up to lr_end.
 
-    def accepted(lr: float) -> bool:
-        try:
-            lr_curve("polynomial", 10, lr=float(lr), num_warmup_steps=2, num_training_steps=10, lr_end=1e-5)
-        except ValueError:
-            return False
-        return True
-
-    lowest_ok = min(lr for lr in grid if accepted(lr))
-    highest_refused = max(lr for lr in grid if lr < lowest_ok)
-    is_number = isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool)
-    if is_number and highest_refused * 0.99 <= answer <= lowest_ok * 1.01:
-        return check_number(answer, answer, what=what,
-                            why="lr_end is a learning rate, not a ratio: the decay must go down to it, so "
-                                "transformers and lrlib refuse an lr_end that is not below the optimizer's default lr, optimizer.defaults['lr']. "
-                                "Had it been a fraction, moving the lr would not matter.")
-    return check_number(answer, highest_refused, what=what, hints=hints)
+    >>> lr_end_above_lr("B").solved, lr_end_above_lr("C").solved
+    (True, False)
+    """
+    return check_choice(
+        answer, "B", what="lr_at_or_below_lr_end", choices="ABC",
+        hints=["lr_end is an absolute learning rate (see The formula), and the decay goes *down* to it. What "
+               "is left of that when lr_end is at or above the peak?",
+               "Move the lr slider below 1e-5 and read the message line above the plot."],
+        why="lr_end is a learning rate, not a ratio: the decay must go down to it, so transformers and lrlib "
+            "refuse an lr_end that is not below the optimizer's default lr, optimizer.defaults['lr'] (the "
+            "formula alone would draw a climb). Were it a fraction of the peak, moving the lr would not matter.")

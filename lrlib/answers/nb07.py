@@ -1,4 +1,11 @@
-"""Notebook 07's exercises."""
+"""Notebook 07's exercises.
+
+A learner's number may come as a 0-d numpy array or tensor; the shared checks take it:
+
+>>> import numpy as np
+>>> peak_update(np.array(4001), 4001).solved, stable_steps(np.int64(980)).solved, stable_steps(np.array(980.0)).solved
+(True, True, True)
+"""
 
 from ..exercises import Feedback, check_number, check_prediction
 

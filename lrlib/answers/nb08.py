@@ -1,10 +1,17 @@
-"""Notebook 08's exercises (several parameter groups)."""
+"""Notebook 08's exercises (several parameter groups).
+
+A learner's number may come as a 0-d numpy array or tensor; the shared checks take it:
+
+>>> import numpy as np
+>>> encoder_floor(np.array(2e-8), 2e-8).solved, encoder_floor(torch.tensor(2e-8, dtype=torch.float64), 2e-8).solved
+(True, True)
+"""
 
 from __future__ import annotations
 
 import torch
 
-from ..exercises import Feedback, check_number, check_prediction
+from ..exercises import Feedback, check_choice, check_prediction
 from ..lookahead import trace
 from ..scheduler import get_scheduler
 
@@ -21,31 +28,30 @@ def _end_lrs(optimizer_lr: float) -> list[float]:
     return trace(scheduler, 1001)[-1].tolist()
 
 
-def head_floor(prediction, actual) -> Feedback:
-    """Predict: the head's (lr 1e-4) last lr under polynomial with lr_end=1e-6, the encoder at 2e-5, and no
+def encoder_floor(prediction, actual) -> Feedback:
+    """Predict: the encoder's (lr 2e-5) last lr under polynomial with lr_end=1e-6, the head at 1e-4, and no
     lr= given to AdamW's constructor."""
     return check_prediction(
-        prediction, actual, what="head_last_lr", rel_tol=0.01,
+        prediction, actual, what="encoder_last_lr", rel_tol=0.01,
         why="Without lr=, optimizer.defaults['lr'] is AdamW's own default, 1e-3, which no group uses. "
-            "transformers divides lr_end by it once and that ratio multiplies every group's own lr, so both "
-            "groups end below the floor you asked for.")
+            "transformers divides lr_end by it once, 1e-6 / 1e-3 = 1e-3, and that ratio multiplies every group's "
+            "own lr: the encoder ends at 2e-5 × 1e-3 = 2e-8 and the head at 1e-7, both below the floor you asked for.")
 
 
-def encoder_on_the_floor(answer) -> Feedback:
-    """Widget: the optimizer lr= that puts the encoder (lr 1e-4) on the floor 1e-5, polynomial as written."""
-    encoder_end_at_lr_1 = _end_lrs(1.0)[0]
-    expected = encoder_end_at_lr_1 / FLOOR  # the encoder's end is proportional to 1 / lr=
-    feedback = check_number(
-        answer, expected, what="optimizer_lr_for_encoder", rel_tol=0.05,
-        hints=["Move only the 'optimizer lr=' slider and watch where the encoder's line ends against "
-               "the dashed floor.",
-               "A group ends at its own lr times floor / lr=. For which lr= is that product the floor "
-               "itself?"],
-    )
-    if not feedback.solved:
-        return feedback
-    encoder_end, head_end = _end_lrs(float(answer))
-    return Feedback(f"✓ Right: with lr={float(answer):.0e} the encoder ends at {encoder_end:.2g}, on the "
-                    f"floor, and the head at {head_end:.2g}, {head_end / encoder_end:.0f} times above it. "
-                    "lr= puts one group on the floor, never both; one lambda per group does.")
+def one_lr_for_both(answer) -> Feedback:
+    """Widget: can one optimizer lr= put both groups (lr 1e-4 and 1e-3) on the floor 1e-5, polynomial as written?
+    "A" yes, the encoder's lr; "B" yes, one in between; "C" no.
 
+    >>> one_lr_for_both("C").solved, one_lr_for_both("A").solved
+    (True, False)
+    """
+    at_encoder, in_between = _end_lrs(ENCODER_LR), _end_lrs(3e-4)
+    return check_choice(
+        answer, "C", what="one_lr_for_both", choices="ABC",
+        hints=["Each group ends at its own lr times floor / lr=. What does changing lr= do to the ratio of the "
+               "two ends?",
+               "Set lr= to 1e-4, then to 3e-4, and compare each group's end with the dashed floor."],
+        why=f"lr= scales both ends by the same factor, so they stay {HEAD_LR / ENCODER_LR:.0f} times apart, like the "
+            f"groups' lrs. With lr=1e-4 the encoder ends at {at_encoder[0]:.2g}, on the floor, and the head at "
+            f"{at_encoder[1]:.2g}; with lr=3e-4 they end at {in_between[0]:.2g} and {in_between[1]:.2g}, one below "
+            "and one above. lr= puts one group on the floor, never both; one lambda per group does.")

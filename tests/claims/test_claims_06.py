@@ -56,7 +56,9 @@ def test_polynomial_lr_behind_a_warmup_matches_only_with_lr_end_zero():
                                          PolynomialLR(optimizer, total_iters=T - W, power=2.0)], milestones=[W])
     pytorch = np.array(stepped_lrs(scheduler, optimizer, N))
     assert np.max(np.abs(pytorch - polynomial(power=2.0, lr_end=0.0))) < 1e-15
-    assert np.max(np.abs(pytorch - polynomial(power=2.0))) == pytest.approx(1e-7, rel=1e-6)
+    gap = np.abs(pytorch - polynomial(power=2.0))[:, 0]  # the default lr_end=1e-7, in learning-rate units
+    assert gap.max() == pytest.approx(1e-7, rel=1e-6) and int(np.argmax(gap)) == T  # reached at T, kept after
+    assert gap[-1] == pytest.approx(1e-7, rel=1e-6) and gap.max() / 1e-3 == pytest.approx(1e-4, rel=1e-6)
 
 
 def test_power_one_runs_lr_end_times_progress_above_linear():
