@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exercises import NOT_YET, RIGHT, WRONG, Feedback, check_number, check_prediction
+from ..exercises import NOT_YET, RIGHT, WRONG, Feedback, check_number, check_prediction, is_number
 from ..scheduler import lr_curve
 
 
@@ -17,27 +17,35 @@ def first_lrs(prediction: Any, measured: Any) -> Feedback:
     if not isinstance(prediction, tuple) or any(p is ... or p is None for p in prediction):
         return Feedback(f"{NOT_YET} write your predictions into {' and '.join(names)} before you look, "
                         "then run this cell again.")
-    results = [check_prediction(p, m, what=n, abs_tol=1e-12) for p, m, n in zip(prediction, measured, names)]
+    results = [check_prediction(p, m, what=n, rel_tol=1e-6) for p, m, n in zip(prediction, measured, names)]
     verdict = f"{RIGHT} Good predictions:" if all(r.solved for r in results) else WRONG
-    said = "; ".join(f"{n}: you predicted {p!r}, the run gives {float(m):.4g}"
-                     for n, p, m in zip(names, prediction, measured))
+    said = "; ".join(f"{n}: you predicted {float(p):.4g}" if is_number(p) else f"{n}: you predicted {p!r}"
+                     for n, p in zip(names, prediction))
+    said += "; the run gives " + " and ".join(f"{float(m):.4g}" for m in measured)
     why = ("The scheduler applies f(0) = 0/100 when it is built, so the first step runs at 0; the ramp's "
            "last warmup step (s = 99) runs at 0.99 of the peak, and s = W = 100 is the first step at the full peak.")
     return Feedback(f"{verdict} {said}. {why}")
 
 
-def highest_lr(answer: Any) -> Feedback:
-    """Exercise 2 (widget): the highest lr of constant_with_warmup with lr 1e-3 and W = T = 20."""
-    expected = float(lr_curve("constant_with_warmup", 20, lr=1e-3, num_warmup_steps=20).max())
-    return check_number(answer, expected, what="highest_lr", rel_tol=1e-3,
-                        hints=["Read the message line under the sliders: it names the peak lr and its step.",
-                               "A run of 20 steps has steps 0 to 19. Where is the ramp s/W at its last step?"],
-                        why="the last step is s = 19 = T - 1, which runs at 19/20 of the peak: with W = T "
-                            "the ramp never reaches the lr you gave the optimizer.")
+def largest_warmup(answer: Any) -> Feedback:
+    """Exercise 2 (widget): the largest num_warmup_steps with which constant_with_warmup, T = 20, still reaches the peak.
+
+    >>> largest_warmup(19).solved, largest_warmup(20).solved
+    (True, False)
+    """
+    T = 20
+    expected = max(W for W in range(T + 1) if lr_curve("constant_with_warmup", T, num_warmup_steps=W).max() == 1.0)
+    return check_number(answer, expected, what="largest_warmup",
+                        hints=["A run of 20 steps takes the steps s = 0 to 19. At which step s does the lr "
+                               "first equal the peak?",
+                               "The lr reaches the peak at s = W. Which W still puts that step inside the run? "
+                               "Check it on the message line: that W, then one more."],
+                        why="the run's steps are s = 0 to 19 and the lr reaches the peak at s = W, so W = 19 gets "
+                            "there on the very last step; with W = 20 = T the run ends at 19/20 of the peak.")
 
 
 def constant_first_lr(prediction: Any, measured: Any) -> Feedback:
     """Exercise 3 (predict): the first lr of get_scheduler("constant", num_warmup_steps=100), peak 1e-3."""
-    return check_prediction(prediction, measured, what="lr_first_step_constant", abs_tol=1e-12,
+    return check_prediction(prediction, measured, what="lr_first_step_constant", rel_tol=1e-6,
                             why="'constant' has no warmup: get_scheduler drops num_warmup_steps without a "
                                 "word, so the very first step already runs at the full peak.")

@@ -43,9 +43,9 @@ def warmup_for_one_percent(answer: Any) -> Feedback:
     finals = {W: float(lr_curve("linear", T, num_warmup_steps=W, num_training_steps=T)[-1]) for W in range(T)}
     expected = next(W for W, final in finals.items() if abs(final - 0.01) < 1e-12)
     return check_number(answer, expected, what="warmup_for_one_percent",
-                        hints=["Move warmup steps and watch the final lr on the message line above the plot: "
-                               "a longer warmup leaves a shorter decay.",
-                               "The last step, s = T - 1, is one step from the end of a decay T - W steps long. "
-                               "How long must the decay be for that one step to be 1% of it?"],
+                        hints=["The last step, s = T - 1, is one step before the end of a decay T - W steps "
+                               "long. Which fraction of the peak does the formula give it?",
+                               "That step runs at 1/(T - W) of the peak. Solve 1/(T - W) = 1% for W, then set it "
+                               "on the slider and read the final lr."],
                         why="the last step runs at 1/(T - W) of the peak, so 1% needs T - W = 100 steps of decay: "
                             "W = 1850. Only the length of the decay sets the lr the run ends on.")

@@ -5,7 +5,7 @@ import numpy as np
 from ..exercises import Feedback, check_number, check_prediction
 from ..scheduler import lr_curve
 
-W, T, LR = 100, 1950, 1e-3
+W, T = 100, 1950
 
 
 def past_t(prediction, actual) -> Feedback:
@@ -16,20 +16,31 @@ def past_t(prediction, actual) -> Feedback:
                                 "½(1 + cos(1.35π)) ≈ 0.27: the lr has climbed back to about 27% of the peak. linear, by contrast, stays at 0.")
 
 
-def half_peak_endings(answer) -> Feedback:
-    """Exercise (widget): of num_cycles = 0.25, 0.5, ..., 2.0, how many end (step T-1) at half the peak."""
-    settings = np.arange(0.25, 2.01, 0.25)
-    finals = [lr_curve("cosine", T, lr=LR, num_warmup_steps=W, num_training_steps=T, num_cycles=c)[-1]
-              for c in settings]
-    expected = sum(abs(final / LR - 0.5) < 0.01 for final in finals)
-    return check_number(answer, expected, what="how_many_end_at_half",
-                        hints=["Set each of the eight values in turn and read 'final lr' on the message line above the plot; "
-                               "half the peak shows as about 0.0005.",
-                               "The curve ends at 0.5 × (1 + cos(2π · num_cycles)). For which values is that "
-                               "cosine 0?"],
-                        why="the end is half the peak when cos(2π c) = 0, that is for c = 0.25, 0.75, 1.25 and "
-                            "1.75, the odd multiples of 0.25; odd multiples of 0.5 end at 0 and whole numbers at "
-                            "the peak.")
+def _touches_zero_three_times_and_ends_climbing_at_half(num_cycles: float) -> bool:
+    """What the explorer shows for cosine with W = 100, T = 1950 (steps 0 to T - 1)."""
+    curve = lr_curve("cosine", T, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles)
+    decay = curve[W:]
+    inner = decay[1:-1]
+    zeros = int(np.sum((inner <= decay[:-2]) & (inner < decay[2:]) & (inner < 0.01)))
+    return zeros == 3 and abs(curve[-1] - 0.5) < 0.01 and curve[-1] > curve[-2]
+
+
+def three_zeros(answer) -> Feedback:
+    """Exercise (widget): the num_cycles (a slider stop, 0.25 to 5) whose decay touches 0 three times, then ends
+    the run climbing, at half the peak.
+
+    >>> three_zeros(2.75).solved, three_zeros(3.25).solved, three_zeros(1.75).solved
+    (True, False, False)
+    """
+    expected, = [c for c in np.arange(0.25, 5.01, 0.25) if _touches_zero_three_times_and_ends_climbing_at_half(c)]
+    return check_number(answer, float(expected), what="three_zeros_cycles",
+                        hints=["After the warmup the multiplier is ½(1 + cos(2π c·p)), with p going from 0 to 1. "
+                               "For which values of c·p is it 0, and for which is it back at the peak?",
+                               "It is 0 at c·p = 0.5, 1.5 and 2.5, so three zeros take c past 2.5; then the lr "
+                               "climbs back towards the peak at c·p = 3. Where on that climb is it at half the peak?"],
+                        why="½(1 + cos(2π c·p)) is 0 at c·p = 0.5, 1.5 and 2.5, then climbs through half the peak "
+                            "at c·p = 2.75: num_cycles = 2.75. (3.25 also ends at half the peak, but falling, after "
+                            "one more return to the peak.)")
 
 
 def body_floor(prediction, actual) -> Feedback:

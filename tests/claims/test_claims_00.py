@@ -2,6 +2,7 @@
 
 import math
 
+import torch
 import transformers
 
 import lrlib
@@ -27,3 +28,21 @@ def test_article_commented_len_train_loader_variant_plans_a_schedule_19_5_times_
     variant = 50 * math.ceil(batches / 32)
     assert (batches, variant) == (39, 100)
     assert lrlib.training_steps(epochs=50, num_batches=batches) / variant == 19.5
+
+
+def test_article_plot_loop_reads_each_lr_one_step_late_and_never_shows_step_0():
+    # The article's section 7 loop: its own nn.Linear(10, 2) and AdamW, then for every batch
+    # optimizer.step(); scheduler.step(); learning_rates.append(optimizer.param_groups[0]['lr']).
+    T = 50 * math.ceil(1235 / 32)
+    optimizer = torch.optim.AdamW(torch.nn.Linear(10, 2).parameters(), lr=1e-3)
+    scheduler = transformers.get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=T)
+    learning_rates = []
+    for _ in range(T):
+        optimizer.step()
+        scheduler.step()
+        learning_rates.append(optimizer.param_groups[0]["lr"])
+    used = lrlib.record_lrs(lambda opt: transformers.get_scheduler(
+        "cosine", opt, num_warmup_steps=100, num_training_steps=T), T + 1)  # the lr each step runs at
+    assert used[0] == 0.0 and 0.0 not in learning_rates[:100]
+    assert learning_rates[0] == 1e-3 / 100  # the plot starts at the lr of the second step
+    assert learning_rates == used[1:].tolist()  # point k is the lr of step k + 1

@@ -70,3 +70,13 @@ def test_cosine_annealing_lr_behind_a_warmup_matches_cosine_also_past_t():
     hf = np.array(stepped_lrs(transformers.get_cosine_schedule_with_warmup(optimizer, W, T), optimizer, 2600))[:, 0]
     assert np.max(np.abs(pytorch - hf)) <= 1.01e-11
     assert hf[T] < 1e-12 and hf[2599] > 0.25e-3  # both climb back up after T
+
+
+def test_num_cycles_2_75_touches_zero_three_times_then_ends_climbing_at_half_the_peak():
+    optimizer = make_optimizer(lrs=(1e-3,))
+    scheduler = transformers.get_cosine_schedule_with_warmup(optimizer, W, T, num_cycles=2.75)
+    f = np.array([row[0] for row in stepped_lrs(scheduler, optimizer, T)]) / 1e-3  # steps 0 .. T - 1
+    decay = f[W:]
+    lows = np.flatnonzero((decay[1:-1] <= decay[:-2]) & (decay[1:-1] < decay[2:])) + 1
+    assert len(lows) == 3 and decay[lows].max() < 1e-5
+    assert f[-1] == pytest.approx(0.5, abs=0.01) and f[-1] > f[-2]
