@@ -239,3 +239,23 @@ def check(exercise: str, answer: Any, *run: Any) -> Feedback:
         raise ValueError(f"exercise={exercise!r} is not an exercise of notebook {notebook}; its exercises: "
                          f"{', '.join(sorted(checks)) or 'none'}.")
     return checks[name](answer, *run)
+
+
+# Notebook 13 plots these curves for its questions 1 ("A" to "D") and 2 ("mystery") without naming the
+# schedule that drew each: which one it is, is the question.
+QUIZ_CURVES = {"A": ("cosine_with_restarts", {"num_cycles": 2}), "B": ("cosine", {"num_cycles": 0.5}),
+               "C": ("cosine", {"num_cycles": 1.5}), "D": ("cosine", {"num_cycles": 1.0}),
+               "mystery": ("polynomial", {"power": 2.0})}
+
+
+def quiz_curve(label: str, num_steps: int = 1000) -> np.ndarray:
+    """The lr multiplier of quiz curve ``label`` (``QUIZ_CURVES``) over ``num_steps`` steps: 100 warmup
+    steps, ``num_training_steps=1000``.
+
+    >>> quiz_curve("B")[[0, 100, 550]].round(2).tolist()
+    [0.0, 1.0, 0.5]
+    """
+    from .scheduler import lr_curve
+
+    name, kwargs = QUIZ_CURVES[label]
+    return lr_curve(name, num_steps, num_warmup_steps=100, num_training_steps=1000, **kwargs)

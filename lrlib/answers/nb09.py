@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from ..exercises import Feedback, check_number, check_prediction
+from ..exercises import Feedback, check_choice, check_prediction
 from ..scheduler import lr_curve
 from ..steps import training_steps, warmup_steps
 
 N, BATCH, EPOCHS = 1235, 32, 50
+SHORTCUT_CHOICES = {"A": 0.0, "B": 1 / 3, "C": 2 / 3, "D": 3 / 4}
+"""Exercise 2's choices: the shortcut's lr at the run's last step, as a share of the peak."""
 
 
 def per_epoch_peak(prediction, actual) -> Feedback:
@@ -20,20 +22,26 @@ def per_epoch_peak(prediction, actual) -> Feedback:
 
 
 def shortcut_end(answer) -> Feedback:
-    """Widget: the lr share at the run's last optimizer step under the shortcut's T (batch 32,
-    accumulation 1, 3 processes, no drop_last), as the widget draws it."""
+    """Widget: where the shortcut's cosine (T in batches of the whole dataset) is at the run's last optimizer
+    step with 3 processes (batch 32, accumulation 1, no drop_last), as the widget draws it: the choice
+    nearest to it.
+
+    >>> shortcut_end("D").solved, shortcut_end("C").solved
+    (True, False)
+    """
     right = training_steps(epochs=EPOCHS, num_examples=N, batch_size=BATCH, grad_accum_steps=1, world_size=3)
     shortcut = training_steps(epochs=EPOCHS, num_examples=N, batch_size=BATCH)
     warmup = warmup_steps(0.05, right)
     end = float(lr_curve("cosine", right, lr=1.0, num_warmup_steps=warmup,
                          num_training_steps=max(shortcut, warmup))[-1])
-    return check_number(
-        answer, end, what="shortcut_end_share", abs_tol=0.05,
-        hints=["Find the run's last optimizer step on the x axis (the title says how many there are) and read "
-               "the shortcut's curve there, as a share of its peak.",
-               "Where is that step within the shortcut's plan (compare the two counts in the title)? A cosine "
-               "does not fall in a straight line: read the curve rather than the share of the plan left."],
-        why=f"with 3 processes each process runs {right} optimizer steps but the shortcut plans {shortcut}: "
-            f"training stops {right / shortcut:.0%} of the way into its cosine, which falls slowly at first, so "
-            f"the lr is still at about {end:.0%} of the peak (more than the {1 - right / shortcut:.0%} of the "
-            "plan left) instead of near 0.")
+    expected = min(SHORTCUT_CHOICES, key=lambda letter: abs(SHORTCUT_CHOICES[letter] - end))
+    return check_choice(
+        answer, expected, what="shortcut_end", choices=tuple(SHORTCUT_CHOICES),
+        hints=["Each of the 3 processes sees a third of the 1235 examples. How many optimizer steps does the run "
+               "take, next to the shortcut's 1950: what fraction of its plan does it use?",
+               "A cosine does not fall in a straight line: after a fraction p of its decay it is at "
+               "(1+cos(πp))/2 of the peak. What is cos(π/3)?"],
+        why=f"with 3 processes each process runs {right} optimizer steps and the shortcut plans {shortcut}: the "
+            f"run stops a third of the way into the shortcut's cosine, which falls slowly at first. There "
+            f"(1+cos(π/3))/2 = 3/4: the lr is still at {end:.0%} of the peak (the short warmup adds a little), "
+            "more than the two thirds of the plan left, and far from 0.")

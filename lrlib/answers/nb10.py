@@ -1,65 +1,77 @@
 """Notebook 10's exercises."""
 
+import math
+
 import numpy as np
 
 from ..exercises import Feedback, check_choice, check_number, check_prediction
 from ..scheduler import lr_curve
-from ..schedules import CURVE_NAMES, SCHEDULES
-from ..steps import training_steps
+from ..steps import training_steps, warmup_steps
 
 PLAN = dict(epochs=3, num_examples=120_000, batch_size=16, grad_accum_steps=4, world_size=2)
 """The worked example's plan: 3 epochs of 120,000 examples, 2 GPUs x 16, accumulation over 4."""
-EXTRA = {"cosine_with_min_lr": {"min_lr_rate": 0.1}, "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
-         "warmup_stable_decay": {"num_decay_steps": 500}}
-"""Arguments a schedule needs beyond the common ones (any valid value gives the same peak step)."""
+WARMUP_RATIO = 0.06
+FLOOR = {"min_lr_rate": 0.1}
+"""cosine_warmup_with_min_lr's floor in Exercise 3 (any valid floor gives the same warmup)."""
 
 
 def ends_at_zero(prediction, measured) -> Feedback:
-    """Prediction: how many of the ten step-driven schedules end the article's run at lr exactly 0."""
+    """Prediction: how many of the ten step-driven schedules are at lr exactly 0 at step T (the article's run)."""
     return check_prediction(prediction, measured, what="ends_at_zero", abs_tol=0.5,
                             why="linear, cosine, cosine_with_restarts and warmup_stable_decay end at 0. "
                                 "polynomial stops at its lr_end of 1e-7, the two min_lr cosines at their floor, "
-                                "inverse_sqrt has no end, and the two constants never decay.")
+                                "inverse_sqrt has no end, and the two constants never decay. None trains a step "
+                                "at exactly 0: at step 1949 even linear is at 1/1850 of the peak.")
 
 
 def more_gpus(answer) -> Feedback:
-    """Widget: num_training_steps of the worked example's plan on 4 GPUs, per-device batch and accumulation
-    unchanged (so twice the examples per optimizer step)."""
-    more = {**PLAN, "world_size": 4}
-    expected = training_steps(**more)
-    before = training_steps(**PLAN)
-    per_step = more["world_size"] * more["batch_size"] * more["grad_accum_steps"]
-    # where the 2-GPU schedule (linear, 6 % warmup) would still be when the 4-GPU run ends
-    left = lr_curve("linear", expected + 1, num_warmup_steps=int(np.ceil(0.06 * before)),
-                    num_training_steps=before)[expected]
-    return check_number(answer, expected, what="steps_on_four_gpus",
-                        hints=["How many examples does one optimizer step see now: 4 GPUs x 16 x 4, against "
-                               "2 x 16 x 4 before?",
-                               "Set 'processes (GPUs)' to 4 in the form, leave the rest as it is, and read "
-                               "num_training_steps above the explorer."],
-                        why=f"each optimizer step now sees {per_step} examples, twice as many, so an epoch is "
-                            f"{expected // more['epochs']} optimizer steps instead of {before // PLAN['epochs']}. "
-                            "The count follows the examples per optimizer step. A scheduler still given "
-                            f"{before} would end the run at {left:.0%} of its peak lr (linear, 6 % warmup).")
+    """Widget: the accumulation that keeps the worked example's examples per optimizer step (and so its
+    num_training_steps) on 4 GPUs with the same per-device batch.
 
-
-def _peak_step(name: str, num_training_steps: int, num_warmup_steps: int) -> int:
-    curve = lr_curve(name, num_training_steps, lr=1e-3, num_warmup_steps=num_warmup_steps,
-                     num_training_steps=num_training_steps, **EXTRA.get(name, {}))
-    return int(np.argmax(curve))
+    >>> more_gpus(2).solved, more_gpus(np.array(2)).solved
+    (True, True)
+    """
+    per_step = PLAN["world_size"] * PLAN["batch_size"] * PLAN["grad_accum_steps"]
+    expected = per_step // (4 * PLAN["batch_size"])
+    steps = training_steps(**PLAN)
+    assert training_steps(**{**PLAN, "world_size": 4, "grad_accum_steps": expected}) == steps
+    halved = training_steps(**{**PLAN, "world_size": 4})
+    # where the 2-GPU schedule (linear, 6 % warmup) would still be when a 4-GPU run left at accumulation 4 ends
+    left = lr_curve("linear", halved + 1, num_warmup_steps=warmup_steps(WARMUP_RATIO, steps),
+                    num_training_steps=steps)[halved]
+    return check_number(answer, expected, what="accumulation_on_four_gpus",
+                        hints=[f"How many examples does one optimizer step see now: 2 GPUs x {PLAN['batch_size']} x "
+                               f"{PLAN['grad_accum_steps']}? Keep that number on 4 GPUs.",
+                               f"4 GPUs x {PLAN['batch_size']} per device: how many micro-batches must one optimizer "
+                               f"step accumulate to see {per_step} examples?"],
+                        why=f"4 x {PLAN['batch_size']} x {expected} = {per_step} examples per optimizer step, as "
+                            f"before, so num_training_steps stays {steps}: the count follows the examples per "
+                            f"optimizer step. Left at {PLAN['grad_accum_steps']}, it would halve to {halved}, and a "
+                            f"scheduler still given {steps} would end the run at {left:.0%} of its peak lr "
+                            "(linear, 6 % warmup).")
 
 
 def early_peak(answer) -> Feedback:
-    """Exercise: of the schedules that warm up, which reaches its peak before step num_warmup_steps?
-    (On the worked example's plan, as the explorer starts.)"""
+    """Widget: why cosine_warmup_with_min_lr peaks a step before num_warmup_steps (worked example's plan):
+    "A" one warmup step fewer, "B" the floor lifts the warmup, "C" a warmup multiplier (s + 1) / W.
+    The choice is read off its curve: where it starts (tests/claims/test_claims_10.py checks where it peaks).
+
+    >>> early_peak("C").solved
+    True
+    """
     steps = training_steps(**PLAN)
-    warmup = int(np.ceil(0.06 * steps))
-    warming = [name for name in CURVE_NAMES if SCHEDULES[name].warmup != "ignored"]
-    early = [name for name in warming if _peak_step(name, steps, warmup) < warmup]
-    return check_choice(answer, early[0], what="early_peak", choices=list(CURVE_NAMES),
-                        hints=["Switch the schedule list through every name and read the message line under "
-                               "the sliders: 'peak lr ... at step ...'.",
-                               "All but one peak at step num_warmup_steps; look for a step one lower. "
-                               "Its name mentions a floor."],
-                        why="cosine_warmup_with_min_lr counts one step ahead: its warmup is (s + 1) / W, so it "
-                            "reaches the peak at step W - 1, and its decay runs one step ahead too.")
+    warmup = warmup_steps(WARMUP_RATIO, steps)
+    curve = lr_curve("cosine_warmup_with_min_lr", steps, lr=1.0, num_warmup_steps=warmup,
+                     num_training_steps=steps, **FLOOR)
+    starts = float(curve[0])
+    expected = ("C" if math.isclose(starts, 1 / warmup) else "B" if math.isclose(starts, FLOOR["min_lr_rate"])
+                else "A")
+    return check_choice(answer, expected, what="early_peak_reason", choices="ABC",
+                        hints=["Does a schedule ever see the warmup ratio? The form turns it into one whole "
+                               "num_warmup_steps, and the explorer passes that number to every schedule.",
+                               "Where does the curve start at step 0: at 0, or at the floor? And at which step does "
+                               "(s + 1) / W reach 1?"],
+                        why="it counts one step ahead: its warmup multiplier (s + 1) / W reaches 1 at step W - 1 "
+                            "and starts at 1/W rather than 0, and its decay runs one step ahead too. The form "
+                            "gives every schedule the same whole number of warmup steps, and the floor acts only "
+                            "in the decay: the curve starts near 0.")

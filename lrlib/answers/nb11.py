@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..exercises import WRONG, Feedback, check_choice, check_prediction
+import numpy as np
+
+from ..exercises import WRONG, Feedback, check_choice, check_prediction, is_number, unanswered
 from ..outcomes import Outcome, lowest, summarize, train_digits
 
 #: The peaks the experiment exercise accepts: 20 to 100 times below the notebook's 0.1.
@@ -13,17 +15,46 @@ LOW_PEAKS = (0.001, 0.005)
 _PAIR = ("constant_with_warmup", "linear")
 
 
-def lowest_loss(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
-    """Exercise (predict): which schedule ends with the lowest final training loss? Any schedule tied
-    for the lowest (its range over the seeds overlaps the range of the lowest mean) counts."""
-    names = sorted({outcome.schedule for outcome in outcomes})
+def _names(prediction: Any) -> set[str] | None:
+    """A prediction as a set of names: a set, list or tuple of strings, or one string; else None."""
+    if isinstance(prediction, str):
+        return {prediction}
+    if isinstance(prediction, (set, frozenset, list, tuple)) and all(isinstance(n, str) for n in prediction):
+        return set(prediction)
+    return None
+
+
+def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
+    """Exercise (predict): which schedules are *not* tied with the best (lowest mean final training loss),
+    every one of their runs ending above every run of the best? The others' ranges over the seeds overlap
+    the best's (``lrlib.outcomes.lowest``).
+
+    >>> runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
+    ...         for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]}.items()
+    ...         for seed, value in enumerate(values)]
+    >>> not_tied({"c"}, runs).solved, not_tied(["b", "c"], runs).solved
+    (True, False)
+    """
+    names = list(dict.fromkeys(outcome.schedule for outcome in outcomes))
     tied = lowest(outcomes)
-    shown = prediction if prediction in tied else ", ".join(tied) + " (tied within the noise of 5 seeds)"
-    return check_prediction(prediction, shown, what="my_prediction", choices=names,
-                            why="The lowest are the schedules whose lr is small during the last steps, decayed to 0 "
-                                "or to a low floor: small last steps let the weights settle instead of bouncing "
-                                "between mini-batches. inverse_sqrt still runs at about a third of the peak; it "
-                                "counts as tied only because one lucky seed lands low, within the noise of 5 seeds.")
+    actual = [name for name in names if name not in tied]
+    if unanswered(prediction):
+        return check_prediction(prediction, actual, what="not_tied")
+    chosen = _names(prediction)
+    if chosen is None:
+        return Feedback(f"{WRONG} not_tied = {prediction!r}: write a set of schedule names in quotes, such as "
+                        '{"a_name", "another_name"}.')
+    unknown = sorted(chosen - set(names))
+    if unknown:
+        return Feedback(f"{WRONG} {', '.join(map(repr, unknown))}: not a schedule of this run. The schedules: "
+                        f"{', '.join(map(repr, names))}.")
+    return check_prediction([name for name in names if name in chosen], actual, what="not_tied",
+                            why="The flat schedules keep the peak to the end, so the weights keep bouncing. "
+                                "warmup_stable_decay reaches 0 too, but only after 160 steps at the peak: 40 steps "
+                                "of decay do not catch up with schedules whose lr falls from step 20 on. Reaching "
+                                "exactly 0 is not what counts: cosine_with_min_lr stops at a tenth of the peak and "
+                                "is among the lowest. inverse_sqrt is tied too, though its lr stays at a third of "
+                                "the peak: its runs spread widely, and its luckiest ones land among the best's.")
 
 
 def lower_peak(answer: Any, outcomes: Sequence[Outcome]) -> Feedback:
@@ -34,12 +65,13 @@ def lower_peak(answer: Any, outcomes: Sequence[Outcome]) -> Feedback:
     if peak is ... or predicted is ...:
         return Feedback("Not yet: set my_peak_lr and my_lower_schedule, then run this cell again "
                         "(it trains 10 runs, a few seconds).")
-    if not isinstance(peak, (int, float)) or isinstance(peak, bool) or not LOW_PEAKS[0] <= peak <= LOW_PEAKS[1]:
+    if not is_number(peak) or not LOW_PEAKS[0] <= float(peak) <= LOW_PEAKS[1]:
         return Feedback(f"{WRONG} my_peak_lr = {peak!r}: pick a number from {LOW_PEAKS[0]} to {LOW_PEAKS[1]}, "
                         "20 to 100 times below the notebook's peak.")
+    peak = float(peak)
     if predicted not in _PAIR:
         return check_choice(predicted, _PAIR[0], what="my_lower_schedule", choices=_PAIR)
-    runs = train_digits(_PAIR, seeds=range(5), peak_lr=float(peak))
+    runs = train_digits(_PAIR, seeds=range(5), peak_lr=peak)
     loss = summarize(runs, "train_loss")
     at_high = summarize(outcomes, "train_loss")
     lower = min(_PAIR, key=lambda name: loss[name][0])

@@ -2,7 +2,8 @@
 
 Every expected answer is computed here, from lrlib's closed forms and step counts or from a small
 run of transformers itself, so it stays right if a schedule or a count ever changes. The curves the
-notebook plots for its first two questions are made here too, out of the learner's sight.
+notebook plots for its first two questions come from ``lrlib.exercises.quiz_curve``, which does not name
+the schedule that drew each.
 transformers is imported only when an answer is checked, so the untouched stubs cost nothing.
 """
 
@@ -11,29 +12,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..exercises import Feedback, check_choice, check_number, unanswered
+from ..exercises import QUIZ_CURVES, Feedback, check_choice, check_number, quiz_curve, unanswered
 from . import restart_steps
 from ..lookahead import trace
 from ..scheduler import lr_curve
 from ..steps import trainer_steps, training_steps
 
-# Question 1: four candidate curves, warmup 100 steps of 1000; which one is cosine with num_cycles=1.0?
+# Questions 1 and 2: the curves the notebook plots come from lrlib.exercises.quiz_curve (panels "A" to "D",
+# 100 warmup steps of 1000; and the "mystery" curve, drawn 200 steps past its num_training_steps).
 CURVE_STEPS, CURVE_WARMUP = 1000, 100
-_CANDIDATES = {
-    "A": ("cosine_with_restarts", {"num_cycles": 2}),
-    "B": ("cosine", {"num_cycles": 0.5}),
-    "C": ("cosine", {"num_cycles": 1.5}),
-    "D": ("cosine", {"num_cycles": 1.0}),
-}
-CANDIDATE_CURVES = {letter: lr_curve(name, CURVE_STEPS, num_warmup_steps=CURVE_WARMUP,
-                                     num_training_steps=CURVE_STEPS, **kwargs)
-                    for letter, (name, kwargs) in _CANDIDATES.items()}
-
-# Question 2: a mystery curve, drawn 200 steps past its num_training_steps.
 MYSTERY_CHOICES = ("linear", "cosine", "polynomial", "inverse_sqrt")
-_MYSTERY = ("polynomial", {"power": 2.0})
-MYSTERY_CURVE = lr_curve(_MYSTERY[0], CURVE_STEPS + 200, num_warmup_steps=CURVE_WARMUP,
-                         num_training_steps=CURVE_STEPS, **_MYSTERY[1])
 
 LETTERS = ("A", "B", "C", "D")
 
@@ -42,7 +30,7 @@ def num_cycles_curve(answer) -> Feedback:
     """Which candidate is get_scheduler("cosine", W=100, T=1000, num_cycles=1.0)?"""
     asked = lr_curve("cosine", CURVE_STEPS, num_warmup_steps=CURVE_WARMUP, num_training_steps=CURVE_STEPS,
                      num_cycles=1.0)
-    expected = next(letter for letter, curve in CANDIDATE_CURVES.items() if np.allclose(curve, asked))
+    expected = next(letter for letter in LETTERS if np.allclose(quiz_curve(letter), asked))
     return check_choice(answer, expected, what="cosine_one_cycle", choices=LETTERS,
                         hints=["For `cosine`, num_cycles counts whole cosine *waves* over the decay, not decays. "
                                "What does one whole wave of a cosine do?",
@@ -54,7 +42,7 @@ def num_cycles_curve(answer) -> Feedback:
 
 def mystery_schedule(answer) -> Feedback:
     """Which schedule made the mystery curve?"""
-    return check_choice(answer, _MYSTERY[0], what="mystery", choices=MYSTERY_CHOICES,
+    return check_choice(answer, QUIZ_CURVES["mystery"][0], what="mystery", choices=MYSTERY_CHOICES,
                         hints=["Look at the end first: after step 1000 the curve stays flat at (almost) 0. "
                                "Which of the four never reaches 0, and which climbs back up past the end?",
                                "Now the shape of the decay: does it leave the peak slowly (a flat top) or "
@@ -179,10 +167,11 @@ def prepared_count(answer) -> Feedback:
                               prepared_by_accelerate=True)
     return check_number(answer, expected, what="prepared_num_training_steps",
                         hints=["How many times does accelerate step a prepared scheduler at each optimizer step?",
-                               f"The wrapped scheduler moves once per process at every optimizer step. How far has "
-                               f"it moved after the run's {optimizer_steps} optimizer steps?"],
-                        why=f"the prepared scheduler moves {processes} steps at every optimizer step, so the "
-                            f"{optimizer_steps} optimizer steps are {expected} scheduler steps, and optimizer step k "
+                               f"At each optimizer step, every one of the {processes} processes steps its wrapped "
+                               f"scheduler {processes} times (num_processes). How far has it moved after the run's "
+                               f"{optimizer_steps} optimizer steps?"],
+                        why=f"in every process, accelerate steps the prepared scheduler num_processes = {processes} "
+                            f"times at every optimizer step, so the {optimizer_steps} optimizer steps are {expected} scheduler steps, and optimizer step k "
                             f"runs at the lr of step {processes}(k − 1) of {expected}, the same fraction of the way "
                             f"down as step k − 1 of {optimizer_steps}. Given {optimizer_steps}, the schedule would "
                             f"be used up after {optimizer_steps // processes} optimizer steps and the other "

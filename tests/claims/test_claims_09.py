@@ -105,3 +105,17 @@ def accelerated_scheduler_steps(num_processes, split_batches=False, step_with_op
 def test_accelerate_prepared_scheduler_steps_num_processes_times_per_optimizer_step():
     assert accelerated_scheduler_steps(num_processes=2) == 2
     assert accelerated_scheduler_steps(num_processes=4) == 4
+
+
+def test_with_3_processes_the_run_takes_a_third_of_the_shortcut_and_its_cosine_is_still_at_three_quarters():
+    # Exercise 2: a real process-0 loader of 1235 examples on 3 processes, and transformers' cosine planned over
+    # the shortcut's 1950 steps (5 % warmup of the real count), read at the run's last optimizer step.
+    data = TensorDataset(torch.zeros(1235, 1))
+    loader = DataLoader(data, batch_size=32, sampler=DistributedSampler(data, num_replicas=3, rank=0, shuffle=False))
+    run, shortcut = 50 * len(loader), 50 * math.ceil(1235 / 32)
+    assert (len(loader.sampler), len(loader), run, shortcut) == (412, 13, 650, 1950)
+    warmup = math.ceil(0.05 * run)
+    optimizer = make_optimizer(lrs=(1.0,))
+    scheduler = transformers.get_scheduler("cosine", optimizer, num_warmup_steps=warmup, num_training_steps=shortcut)
+    end = stepped_lrs(scheduler, optimizer, run)[-1][0]
+    assert abs(end - (1 + math.cos(math.pi / 3)) / 2) < 0.03 and end > 2 / 3 + 0.05

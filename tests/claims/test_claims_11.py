@@ -103,14 +103,16 @@ def test_at_a_peak_20_to_100_times_lower_constant_with_warmup_ends_below_linear(
         assert loss["constant_with_warmup"][2] < loss["linear"][1], peak
 
 
-def test_the_lowest_loss_prediction_counts_every_schedule_tied_for_the_lowest():
-    from lrlib.answers.nb11 import lowest_loss
+def test_the_prediction_names_the_schedules_whose_every_run_ends_above_every_run_of_the_best():
+    from lrlib.answers.nb11 import not_tied
     from lrlib.outcomes import Outcome
 
     runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
-            for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]}.items()
+            for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0], "d": [3.2, 6.0]}.items()
             for seed, value in enumerate(values)]
-    assert lowest_loss("b", runs).solved and lowest_loss("a", runs).solved
-    assert lowest_loss("c", runs).message.startswith("✗ Not quite: you predicted 'c'")
-    assert lowest_loss(..., runs).message.startswith("Not yet:")
-    assert "is not one of the choices" in lowest_loss("cosine", runs).message
+    assert not_tied({"c", "d"}, runs).solved and not_tied(["d", "c"], runs).solved
+    assert not_tied({"c"}, runs).message.startswith("✗ Not quite: you predicted ['c']; the run gives ['c', 'd']")
+    assert not not_tied({"b", "c", "d"}, runs).solved
+    assert not_tied(..., runs).message.startswith("Not yet:")
+    assert "not a schedule of this run" in not_tied({"cosine"}, runs).message
+    assert "write a set of schedule names" in not_tied(3, runs).message

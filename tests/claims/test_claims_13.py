@@ -227,3 +227,20 @@ def test_reduce_lr_on_plateau_needs_no_step_count_and_halves_twice_on_the_losses
         after_each_epoch.append(optimizer.param_groups[0]["lr"])
     assert after_each_epoch == [1e-3] * 4 + [5e-4] * 3 + [2.5e-4]  # cut by the 5th and the 8th step
     assert lrlib.check("13.plateau_lr", after_each_epoch[-1]).solved
+
+
+def test_the_quiz_panels_are_the_transformers_calls_the_solutions_name_and_the_notebook_hides_them():
+    from lrlib.exercises import quiz_curve
+
+    calls = {"A": ("cosine_with_restarts", {"num_cycles": 2}), "B": ("cosine", {"num_cycles": 0.5}),
+             "C": ("cosine", {"num_cycles": 1.5}), "D": ("cosine", {"num_cycles": 1.0})}
+    for letter, (name, specific) in calls.items():
+        _, scheduler = first_lr(name, 100, lr=1.0, **specific)
+        assert max(abs(a - b) for a, b in zip(lrlib.trace(scheduler, 1000)[:, 0], quiz_curve(letter))) < 1e-12
+    _, scheduler = first_lr("polynomial", 100, lr=1.0, power=2.0)
+    assert max(abs(a - b) for a, b in zip(lrlib.trace(scheduler, 1200)[:, 0], quiz_curve("mystery", 1200))) < 1e-12
+    assert lrlib.check("13.num_cycles_curve", "D").solved and lrlib.check("13.mystery_schedule", "polynomial").solved
+    code = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    assert not any("lrlib.answers" in source for source in code)
+    plots = [source for source in code if "quiz_curve(" in source]
+    assert len(plots) == 2 and not any(name in source for source in plots for name in lrlib.CURVE_NAMES)
