@@ -132,6 +132,12 @@ def is_number(value: Any) -> bool:
     return _number(value) is not None
 
 
+def _plain(answer: Any) -> str:
+    """An answer as the learner wrote it, a 0-d array or tensor as the number it holds."""
+    number = _number(answer)
+    return repr(answer) if number is None or is_number(answer) and not hasattr(answer, "ndim") else f"{number:g}"
+
+
 def _direction(got: float, want: float) -> str:
     return "too high" if got > want else "too low"
 
@@ -156,7 +162,7 @@ def check_number(answer: Any, expected: float, *, what: str, hints: str | Sequen
         return wrong(what, f"{what} = {answer!r} is a {type(answer).__name__}; the answer is a number.", hints)
     if math.isclose(_number(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
         return right(what, why)
-    return wrong(what, f"{what} = {answer!r} is {_direction(_number(answer), float(expected))}.", hints)
+    return wrong(what, f"{what} = {_plain(answer)} is {_direction(_number(answer), float(expected))}.", hints)
 
 
 def _not_a_choice(what: str, answer: Any, choices: Sequence[Any]) -> Feedback:
@@ -212,7 +218,7 @@ def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float 
         close = prediction == actual
         shown = repr(actual)
     verdict = f"{RIGHT} Good prediction:" if close else WRONG
-    return Feedback(f"{verdict} you predicted {prediction!r}; the run gives {shown}.{' ' + why if why else ''}")
+    return Feedback(f"{verdict} you predicted {_plain(prediction)}; the run gives {shown}.{' ' + why if why else ''}")
 
 
 def check(exercise: str, answer: Any, *run: Any) -> Feedback:

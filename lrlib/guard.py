@@ -4,7 +4,8 @@ It counts the wrapped scheduler's steps itself and ``optimizer.step()`` calls th
 optimizer's public ``register_step_post_hook``, and warns ``ScheduleWarning`` once per kind of
 problem, with the numbers, at the user's line. It assumes what transformers' schedules assume:
 one scheduler step after every optimizer step (``num_processes`` steps for an accelerate-prepared
-scheduler, which steps its inner scheduler once per process unless ``split_batches``).
+scheduler: at each optimizer step, every process steps its inner scheduler ``num_processes`` times,
+or once with ``split_batches``).
 """
 
 from __future__ import annotations
