@@ -11,7 +11,7 @@ import torch
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
 from .schedules import registry_text
-from .validate import check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
+from .validate import check_kwargs, check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
 
 _PLATEAU_ARGUMENTS = tuple(inspect.signature(ReduceLROnPlateau).parameters)[1:]
 
@@ -78,7 +78,7 @@ def get_scheduler(
         )
     if schedule.name == "reduce_lr_on_plateau":
         warn_if_warmup_ignored(schedule, num_warmup_steps)
-        return _plateau_scheduler(optimizer, dict(scheduler_specific_kwargs or {}))
+        return _plateau_scheduler(optimizer, check_kwargs("scheduler_specific_kwargs", scheduler_specific_kwargs))
     schedule, kwargs = resolve(
         schedule.name,
         lr=_reference_lr(optimizer),

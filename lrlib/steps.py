@@ -10,7 +10,9 @@ import math
 import numbers
 from typing import Any, NamedTuple
 
-from .validate import check_step_count
+import numpy as np
+
+from .validate import check_flag, check_step_count
 
 
 def _positive_count(argument: str, value: Any) -> int:
@@ -76,14 +78,14 @@ def training_steps(
     epochs = _positive_count("epochs", epochs)
     grad_accum_steps = _positive_count("grad_accum_steps", grad_accum_steps)
     world_size = _positive_count("world_size", world_size)
-    if not isinstance(drop_last, bool):
-        raise TypeError(f"drop_last must be True or False, got {drop_last!r} ({type(drop_last).__name__}).")
-    if not isinstance(prepared_by_accelerate, bool):
+    drop_last = check_flag("drop_last", drop_last)
+    if not isinstance(prepared_by_accelerate, (bool, np.bool_)):
         raise TypeError(
             "prepared_by_accelerate must be True (the scheduler goes through Accelerator.prepare) or False "
             f"(you step it yourself, once per optimizer step), got {prepared_by_accelerate!r} "
             f"({type(prepared_by_accelerate).__name__})."
         )
+    prepared_by_accelerate = bool(prepared_by_accelerate)
 
     if num_batches is not None and num_examples is not None:
         raise ValueError(
@@ -173,6 +175,7 @@ def trainer_steps(
     >>> trainer_steps(num_examples=100, per_device_train_batch_size=8, num_train_epochs=1.5)
     TrainerSteps(num_training_steps=20, num_warmup_steps=0)
     """
+    dataloader_drop_last = check_flag("dataloader_drop_last", dataloader_drop_last)
     if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral):
         raise TypeError(f"max_steps must be a whole number (-1 for 'use epochs'), got {max_steps!r} ({type(max_steps).__name__}).")
     if max_steps == 0 or max_steps < -1:

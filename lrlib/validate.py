@@ -17,7 +17,7 @@ import numbers
 import os
 import sys
 import warnings
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -28,7 +28,12 @@ from .schedules import (
 
 
 class ScheduleWarning(UserWarning):
-    """A schedule that runs, but not as its author probably meant."""
+    """A schedule that runs, but not as its author probably meant. ``pitfall`` names the kind, as
+    ``lrlib.preview_run`` names its flags."""
+
+    def __init__(self, message: str = "", pitfall: str = "") -> None:
+        super().__init__(message)
+        self.pitfall = pitfall
 
 
 def schedule_for(name: Any) -> Schedule:
@@ -153,6 +158,35 @@ def check_flag(argument: str, value: Any) -> bool:
     return check_value(argument, Domain("flag"), value)
 
 
+def check_kwargs(argument: str, value: Any) -> dict[str, Any]:
+    """A schedule's own arguments as a dict: None (none), or any mapping (a dict, ``MappingProxyType``,
+    a config object that is a ``Mapping``), with string keys. Anything else is a TypeError naming
+    ``argument``, where ``dict(value)`` would say "dictionary update sequence" or quietly pair up
+    the characters of strings.
+
+    >>> check_kwargs("scheduler_specific_kwargs", None)
+    {}
+    >>> check_kwargs("scheduler_specific_kwargs", [("num_cycles", 2)])
+    Traceback (most recent call last):
+    ...
+    TypeError: scheduler_specific_kwargs must be a mapping such as {'num_cycles': 2} (a dict of the schedule's own arguments), got [('num_cycles', 2)] (list). Write it as a dict: {'num_cycles': 2}.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        fix = ""
+        if isinstance(value, (list, tuple)) and value and all(isinstance(i, tuple) and len(i) == 2 for i in value):
+            fix = f" Write it as a dict: {dict(value)!r}."
+        elif isinstance(value, str):
+            fix = " A JSON string is parsed only by TrainingArguments when it is created; pass a dict."
+        raise TypeError(f"{argument} must be a mapping such as {{'num_cycles': 2}} (a dict of the schedule's own "
+                        f"arguments), got {_shown(value)}.{fix}")
+    for key in value:
+        if not isinstance(key, str):
+            raise TypeError(f"{argument} must have argument names (strings) as keys, got the key {_shown(key)}.")
+    return dict(value)
+
+
 # ---------------------------------------------------------------- warnings that point at the caller
 
 
@@ -172,9 +206,22 @@ def warn_if_warmup_ignored(schedule: Schedule, num_warmup_steps: Any) -> None:
     """Warn (``ScheduleWarning``) when a schedule without warmup is given a warmup length."""
     if num_warmup_steps is not None and check_step_count("num_warmup_steps", num_warmup_steps):
         warnings.warn(
-            f"{schedule.name!r} ignores num_warmup_steps={num_warmup_steps}: it does not warm up. "
-            "Use 'constant_with_warmup' for a warmup followed by a constant lr.",
-            ScheduleWarning,
+            ScheduleWarning(f"{schedule.name!r} ignores num_warmup_steps={num_warmup_steps}: it does not warm up. "
+                            "Use 'constant_with_warmup' for a warmup followed by a constant lr.", "warmup ignored"),
+            stacklevel=user_stacklevel(),
+        )
+
+
+def _warn_if_run_ends_in_warmup(schedule: Schedule, num_warmup_steps: Any, num_training_steps: int) -> None:
+    """A schedule that ignores num_training_steps cannot refuse a run shorter than its warmup: warn."""
+    if isinstance(num_warmup_steps, int) and 0 < num_training_steps <= num_warmup_steps:
+        warnings.warn(
+            ScheduleWarning(
+                f"the run ends during warmup: its num_training_steps={num_training_steps} steps are all warmup "
+                f"steps (num_warmup_steps={num_warmup_steps}), so the lr never reaches its peak. "
+                f"{schedule.name!r} does not use num_training_steps, so nothing else stops this: shorten the "
+                "warmup (a few percent of the run is usual).",
+                "ends during warmup"),
             stacklevel=user_stacklevel(),
         )
 
@@ -206,6 +253,11 @@ def _step_counts(schedule: Schedule, num_warmup_steps: Any, num_training_steps: 
         if use == "ignored":
             if param is NUM_WARMUP_STEPS:
                 warn_if_warmup_ignored(schedule, given)
+            elif given is not None:
+                # Unused, but a float or a bool here is a mistake in the caller's count all the same.
+                given = check_param(param, given)
+                if schedule.warmup != "ignored":
+                    _warn_if_run_ends_in_warmup(schedule, values.get(NUM_WARMUP_STEPS.name), given)
             continue
         if given is None and use == "required":
             raise ValueError(f"{schedule.name!r} requires {param.name} ({param.doc}).{' ' + param.fix if param.fix else ''}")
@@ -263,12 +315,7 @@ def resolve(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_tr
     [('lr_end', 1e-07), ('lr_init', 0.001), ('num_training_steps', 100), ('num_warmup_steps', 10), ('power', 1.0)]
     """
     schedule = curve_schedule_for(name)
-    if scheduler_specific_kwargs is not None and not isinstance(scheduler_specific_kwargs, dict):
-        raise TypeError(
-            f"scheduler_specific_kwargs must be a dict such as {{'num_cycles': 2}}, got "
-            f"{type(scheduler_specific_kwargs).__name__}."
-        )
-    kwargs = dict(scheduler_specific_kwargs or {})
+    kwargs = check_kwargs("scheduler_specific_kwargs", scheduler_specific_kwargs)
     _check_kwargs_known(schedule, kwargs)
     values = _step_counts(schedule, num_warmup_steps, num_training_steps)
     for param in schedule.params:

@@ -97,9 +97,83 @@ def test_get_scheduler_refuses_what_is_not_an_optimizer():
         lrlib.get_scheduler("linear", [], 1, 10)
 
 
-def test_scheduler_specific_kwargs_must_be_a_dict(optimizer):
-    with pytest.raises(TypeError, match=r"scheduler_specific_kwargs must be a dict"):
-        lrlib.get_scheduler("cosine", optimizer, 1, 10, scheduler_specific_kwargs=[("num_cycles", 1)])
+@pytest.mark.parametrize("name", ["cosine", "linear", "constant", "reduce_lr_on_plateau"])
+@pytest.mark.parametrize("kwargs", [[("num_cycles", 1)], [1], "num_cycles=2", ("a", "b"), 3])
+def test_scheduler_specific_kwargs_that_is_not_a_mapping_is_refused_naming_it(optimizer, name, kwargs):
+    # Not a raw "dictionary update sequence" error, nor dict(["ab"]) == {'a': 'b'} accepted quietly.
+    with pytest.raises(TypeError, match=r"scheduler_specific_kwargs must be a mapping such as \{'num_cycles': 2\}"):
+        lrlib.get_scheduler(name, optimizer, 0, 10, scheduler_specific_kwargs=kwargs)
+
+
+def test_any_mapping_is_accepted_as_scheduler_specific_kwargs(optimizer):
+    from types import MappingProxyType
+
+    scheduler = lrlib.get_scheduler("cosine", optimizer, 1, 10, scheduler_specific_kwargs=MappingProxyType({"num_cycles": 1.0}))
+    assert scheduler.lr_lambdas[0].keywords["num_cycles"] == 1.0
+    plateau = lrlib.get_scheduler("reduce_lr_on_plateau", make_optimizer(), scheduler_specific_kwargs=MappingProxyType({"patience": 3}))
+    assert plateau.patience == 3
+    with pytest.raises(TypeError, match="must have argument names .strings. as keys, got the key 1"):
+        lrlib.get_scheduler("cosine", make_optimizer(), 1, 10, scheduler_specific_kwargs={1: 2})
+
+
+def test_lr_scheduler_kwargs_of_training_arguments_that_is_not_a_mapping_is_refused_naming_it():
+    from transformers import TrainingArguments
+
+    args = TrainingArguments(output_dir="unused", report_to="none", lr_scheduler_type="cosine")
+    args.lr_scheduler_kwargs = [("num_cycles", 1.0)]
+    with pytest.raises(TypeError, match=r"lr_scheduler_kwargs must be a mapping.*Write it as a dict: \{'num_cycles': 1\.0\}"):
+        lrlib.preview_run(args, num_examples=100)
+    args.lr_scheduler_kwargs = '{"num_cycles": 1.0}'  # the JSON TrainingArguments itself parses
+    assert lrlib.preview_run(args, num_examples=100).num_training_steps == 39
+
+
+def test_numpy_bools_are_accepted_where_a_bool_is_expected():
+    import numpy as np
+
+    yes, no = np.bool_(True), np.bool_(False)
+    assert lrlib.training_steps(epochs=1, num_examples=100, batch_size=8, drop_last=yes) == 12
+    assert lrlib.training_steps(epochs=1, num_examples=100, batch_size=8, drop_last=no) == 13
+    assert lrlib.training_steps(epochs=1, num_batches=10, world_size=2, prepared_by_accelerate=yes) == 20
+    assert lrlib.trainer_steps(num_examples=100, per_device_train_batch_size=8, num_train_epochs=1,
+                               dataloader_drop_last=yes).num_training_steps == 12
+    run = lrlib.preview_run("linear", lr=1e-3, epochs=1, num_examples=100, batch_size=8, drop_last=yes,
+                            world_size=2, launcher="accelerate", split_batches=yes)
+    assert run.num_optimizer_steps == 6 and run.scheduler_steps_per_optimizer_step == 1
+    with pytest.raises(TypeError, match=r"dataloader_drop_last must be True or False, got 1 \(int\)"):
+        lrlib.trainer_steps(num_examples=100, per_device_train_batch_size=8, dataloader_drop_last=1)
+
+
+@pytest.mark.parametrize("name, warmup", [("constant", None), ("constant_with_warmup", 10), ("inverse_sqrt", 10)])
+@pytest.mark.parametrize("total, error, words", [
+    (100.5, TypeError, r"num_training_steps must be a whole number, got 100\.5 \(float\)\. Round it yourself"),
+    (100.0, TypeError, r"num_training_steps must be a whole number, got 100\.0"),
+    (True, TypeError, r"num_training_steps must be a whole number, got True \(bool\)"),
+    ("100", TypeError, r"num_training_steps must be a whole number, got '100' \(str\)"),
+    (0, ValueError, r"num_training_steps must be >= 1, got 0"),
+])
+def test_a_schedule_that_ignores_num_training_steps_still_refuses_a_wrong_one(optimizer, name, warmup, total, error, words):
+    with pytest.raises(error, match=words):
+        lrlib.get_scheduler(name, optimizer, warmup, total)
+    with pytest.raises(error, match=words):
+        lrlib.lr_curve(name, 5, num_warmup_steps=warmup, num_training_steps=total)
+    lrlib.get_scheduler(name, make_optimizer(), warmup, 100)  # a whole number is accepted, and unused
+    lrlib.get_scheduler(name, make_optimizer(), warmup)
+
+
+@pytest.mark.parametrize("name", ["inverse_sqrt", "constant_with_warmup"])
+def test_a_run_that_ends_during_the_warmup_of_a_schedule_that_ignores_its_length_warns(optimizer, name):
+    with pytest.warns(lrlib.ScheduleWarning, match=r"the run ends during warmup: its num_training_steps=50 steps are "
+                                                   r"all warmup steps \(num_warmup_steps=100\)") as record:
+        lrlib.get_scheduler(name, optimizer, num_warmup_steps=100, num_training_steps=50)
+    assert record[0].filename == __file__ and record[0].message.pitfall == "ends during warmup"
+    with pytest.warns(lrlib.ScheduleWarning, match="ends during warmup"):
+        lrlib.lr_curve(name, 5, num_warmup_steps=100, num_training_steps=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lrlib.get_scheduler(name, make_optimizer(), num_warmup_steps=100, num_training_steps=101)
+        lrlib.get_scheduler(name, make_optimizer(), num_warmup_steps=100)
+    flagged = lrlib.preview_run(name, lr=1e-3, epochs=1, num_batches=50, num_warmup_steps=100)
+    assert [flag.pitfall for flag in flagged.flags] == ["ends during warmup"]
 
 
 def test_a_name_that_is_not_a_string_is_a_type_error(optimizer):
