@@ -117,6 +117,21 @@ def test_a_prediction_s_run_is_gated_until_the_learner_commits(path, stub, check
             assert _shown(cell).replace("\n", " ").strip() == exercises.PREDICT_FIRST
 
 
+@pytest.mark.parametrize("path,stub,checks", PREDICTIONS, ids=[f"{p.stem}-cell{s}" for p, s, _ in PREDICTIONS])
+def test_what_a_prediction_s_run_shows_is_said_collapsed_or_under_a_new_heading(path, stub, checks):
+    """The learner scrolls to the check to run it: prose right below it is on screen before they have
+    committed. So the first markdown after a prediction's check is a collapsed "What the run shows"
+    (<details>), or a new section's heading."""
+    cells = READ[path].cells
+    after = next((i for i in range(checks[-1] + 1, len(cells)) if cells[i].cell_type == "markdown"), None)
+    if after is None:
+        return
+    text = cells[after].source.lstrip()
+    assert text.startswith("<details>") or text.startswith("#"), (
+        f"{path.name} cell {after}: the prose right after the check of the prediction at cell {stub} is on screen "
+        f"before the learner commits; collapse it in <details> or start a new section: {text[:80]!r}")
+
+
 def _answer_numbers(text: str, known: str) -> set[str]:
     """The numbers of a run's output with three or more significant digits that neither the question
     nor the code so far states (the run's inputs): what would give the answer away if it were on
