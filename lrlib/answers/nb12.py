@@ -28,3 +28,23 @@ def steps_at_zero(answer: Any, lrs: Sequence[float]) -> Feedback:
                             why="The prepared scheduler steps the linear schedule twice per optimizer step, so it "
                                 "reaches the end of its 40 steps after 20 optimizer steps and stays at 0: half of "
                                 "training learns nothing.")
+
+
+def resume_schedule(answer: Any, band: str) -> Feedback:
+    """Exercise (predict): a run planned for 12 steps (linear) is resumed after step 6 with twice the epochs;
+    the 18 resumed steps train with "A" the saved schedule continued, "B" a new 24-step schedule from its
+    start, or "C" the 24-step schedule from step 6. ``band`` is the candidate closest to the real resumed run.
+
+    >>> resume_schedule("C", "C")
+    ✓ Good prediction: you predicted 'C'; the run gives 'C'. train() builds the scheduler for the new
+    arguments (24 steps), then loads the saved scheduler state into it: the step (6) and the base lr
+    come back, the schedule's length does not (a LambdaLR saves no lambda). Only the first resumed step
+    trains at the saved lr; then the lr jumps to the 24-step schedule.
+    >>> resume_schedule("A", "C")  # doctest: +ELLIPSIS
+    ✗ Not quite: you predicted 'A'; the run gives 'C'. ...
+    """
+    return check_prediction(answer, band, what="resumed_schedule", choices="ABC",
+                            why="train() builds the scheduler for the new arguments (24 steps), then loads the saved "
+                                "scheduler state into it: the step (6) and the base lr come back, the schedule's "
+                                "length does not (a LambdaLR saves no lambda). Only the first resumed step trains at "
+                                "the saved lr; then the lr jumps to the 24-step schedule.")

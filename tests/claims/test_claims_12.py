@@ -5,6 +5,7 @@ tested in tests/test_trainer.py and tests/test_accelerate.py; these are the sing
 """
 
 import dataclasses
+import math
 import tempfile
 
 import pytest
@@ -108,3 +109,50 @@ def test_accelerator_accepts_split_batches_without_a_warning_and_ignores_it():
         assert counted.split_batches is True
     finally:
         AcceleratorState._reset_state(reset_partial_state=True)
+
+
+def test_train_never_calls_create_optimizer_and_scheduler():
+    import inspect
+
+    called = "".join(inspect.getsource(method) for method in (
+        Trainer.train, Trainer._inner_training_loop, Trainer._prepare_for_training))
+    assert "create_optimizer_and_scheduler" not in called
+    assert "self.create_optimizer()" in called and "self.create_scheduler(num_training_steps=max_steps)" in called
+
+    class Overridden(Trainer):
+        def create_optimizer_and_scheduler(self, num_training_steps):
+            raise AssertionError("train() called create_optimizer_and_scheduler")
+
+    with tempfile.TemporaryDirectory() as output_dir:
+        args = TrainingArguments(output_dir=output_dir, report_to="none", use_cpu=True, save_strategy="no",
+                                 logging_strategy="no", disable_tqdm=True, max_steps=2)
+        data = [{"x": torch.zeros(2), "y": torch.zeros(())} for _ in range(4)]
+        Overridden(model=_Tiny(), args=args, train_dataset=data).train()  # the override never runs
+
+
+def test_a_resume_loads_the_saved_step_and_base_lr_into_a_scheduler_built_for_the_new_plan():
+    import inspect
+
+    from transformers import get_scheduler
+
+    # Trainer._prepare_for_training: the scheduler is built for the new max_steps, then the checkpoint is loaded
+    source = inspect.getsource(Trainer._prepare_for_training)
+    assert source.index("self.create_scheduler(num_training_steps=max_steps)") < source.index(
+        "self._load_optimizer_and_scheduler(resume_from_checkpoint)")
+    saved_optimizer = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=1e-3)
+    saved = get_scheduler("linear", saved_optimizer, num_warmup_steps=2, num_training_steps=12)
+    for _ in range(6):
+        saved_optimizer.step()
+        saved.step()
+    state = saved.state_dict()
+    assert state["lr_lambdas"] == [{}]  # a functools.partial: LambdaLR saves its (empty) __dict__, not T
+    optimizer = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=5e-4)  # a new plan: another lr, T = 24
+    resumed = get_scheduler("linear", optimizer, num_warmup_steps=3, num_training_steps=24)
+    optimizer.load_state_dict(saved_optimizer.state_dict())
+    resumed.load_state_dict(state)
+    assert resumed.last_epoch == 6 and resumed.base_lrs == [1e-3]  # the saved step and base lr
+    assert resumed.lr_lambdas[0].keywords["num_training_steps"] == 24  # the new plan's length
+    assert optimizer.param_groups[0]["lr"] == saved_optimizer.param_groups[0]["lr"]  # the first resumed step's lr
+    optimizer.step()
+    resumed.step()
+    assert math.isclose(optimizer.param_groups[0]["lr"], 1e-3 * (24 - 7) / (24 - 3), rel_tol=1e-12)  # then T = 24
