@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh clone:  make lab  and  make test.
 # Both create .venv if it is missing, install the pinned environment (requirements.lock), and are
 # quick when that is already done. `make help` lists every target.
+# make lab opens the learner's own copy of the notebooks, my_notebooks/ (git ignores it), so that
+# a `git pull` never clashes with their edits; make fresh NB=05 starts one over from notebooks/.
 
 SHELL := /bin/bash
 PYTHON_BOOTSTRAP ?= python3
@@ -13,6 +15,15 @@ NOTEBOOK_RUN := -n 2 --dist loadfile $(NBVAL)
 INSTALLED := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CHROMIUM := /usr/bin/chromium
+# The learner's copy of notebooks/ that make lab opens, and beside it (hidden) the collection's
+# version each notebook was copied from, to tell when notebooks/ has changed since.
+MINE := my_notebooks
+COPIED_FROM := $(MINE)/.copied-from
+FIRST_NOTEBOOK := 00_start_here.ipynb
+# JupyterLab's kernels talk to it over Unix sockets, not TCP: both stay on this machine, but over
+# TCP every kernel logs "Kernel is running over TCP without encryption". KERNEL_TRANSPORT=tcp brings
+# TCP back (a socket path must be under ~100 characters: a very deep home folder can exceed it).
+KERNEL_TRANSPORT ?= ipc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 # The ends of the transformers range that tests/test_conformance.py is run against: the lowest is
@@ -24,7 +35,7 @@ TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads tran
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: help lab test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
+.PHONY: help lab mine fresh test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
 	transformers-range instructor benchmarks execute nav clean
 
 ## make help: this list
@@ -36,15 +47,56 @@ $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test]'
 	touch $@
 
+# JupyterLab's settings for make lab and Binder: no news or update pop-ups, and every cell rendered
+# (windowingMode "none"): with the default, "contentVisibility", a link to a heading scrolls to
+# the wrong place (docs/maintaining.md, "Links to headings").
 $(LAB_SETTINGS): binder/overrides.json $(INSTALLED)
 	mkdir -p $(dir $@) && cp binder/overrides.json $@
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium
 
-## make lab: JupyterLab on 127.0.0.1 (token on), opened at the first notebook
-lab: $(INSTALLED) $(LAB_SETTINGS)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(AS_ROOT) notebooks/00_start_here.ipynb
+## make lab: JupyterLab on 127.0.0.1 (token on) at notebook 00 of your copy, my_notebooks/; it runs until Ctrl-C
+lab: $(INSTALLED) $(LAB_SETTINGS) mine
+	@echo "JupyterLab opens $(MINE)/$(FIRST_NOTEBOOK). With no browser here, open the http://127.0.0.1:... link it prints."
+	@echo "It runs until you press Ctrl-C here; your notebooks are saved as you go."
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(MINE) \
+		--LabApp.default_url=/lab/tree/$(FIRST_NOTEBOOK) --KernelManager.transport=$(KERNEL_TRANSPORT) $(AS_ROOT)
+
+## make mine: copy into my_notebooks/ each notebook you do not have yet (make lab does this); never overwrites one
+mine:
+	@mkdir -p $(COPIED_FROM)
+	@for source in notebooks/[0-9][0-9]_*.ipynb; do \
+		name=$${source#notebooks/}; \
+		if [ ! -e "$(MINE)/$$name" ]; then \
+			cp "$$source" "$(MINE)/$$name" && cp "$$source" "$(COPIED_FROM)/$$name" && echo "copied $$source to $(MINE)/"; \
+		elif [ ! -e "$(COPIED_FROM)/$$name" ]; then \
+			! cmp -s "$$source" "$(MINE)/$$name" || cp "$$source" "$(COPIED_FROM)/$$name"; \
+		elif ! cmp -s "$$source" "$(COPIED_FROM)/$$name"; then \
+			echo "$$source has changed since you copied it: make fresh NB=$${name:0:2} starts yours over from it (and keeps yours)"; \
+		fi; \
+	done
+
+## make fresh NB=05: start notebook 05 of my_notebooks/ over from notebooks/ (yours is kept in my_notebooks/previous/); NB=all: every one
+fresh:
+	@case "$(NB)" in \
+		all) pattern='[0-9][0-9]';; \
+		[0-9]) pattern='0$(NB)';; \
+		[0-9][0-9]*) pattern='$(NB)'; pattern=$${pattern:0:2};; \
+		*) echo "Which notebook? make fresh NB=05 starts 05 over (NB=all: every notebook)"; exit 2;; \
+	esac; \
+	sources=$$(ls notebooks/$${pattern}_*.ipynb 2>/dev/null); \
+	if [ -z "$$sources" ]; then echo "No notebook $(NB) in notebooks/"; exit 2; fi; \
+	mkdir -p $(MINE)/previous $(COPIED_FROM); stamp=$$(date +%Y-%m-%d_%H%M%S); \
+	for source in $$sources; do \
+		name=$${source#notebooks/}; \
+		if [ -e "$(MINE)/$$name" ] && ! cmp -s "$$source" "$(MINE)/$$name"; then \
+			mv "$(MINE)/$$name" "$(MINE)/previous/$${name%.ipynb}_$$stamp.ipynb"; \
+			echo "kept yours as $(MINE)/previous/$${name%.ipynb}_$$stamp.ipynb"; \
+		fi; \
+		cp "$$source" "$(MINE)/$$name" && cp "$$source" "$(COPIED_FROM)/$$name"; \
+		echo "$(MINE)/$$name starts over from $$source (open in JupyterLab? File > Reload Notebook from Disk)"; \
+	done
 
 ## make test: everything below, each step run even if one before failed; fails if any failed
 test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)

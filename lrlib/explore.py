@@ -6,6 +6,11 @@ step, and where it starts. The explorer never changes a value silently: the sett
 naming the argument), a valid value outside a slider's usual range widens the range, and the
 snippet shows each given value as given.
 
+The training length spans decades (a toy run of 100 steps, a real one of 100,000), so its control
+(``StepsControl``) is a slider on a log scale, which moves by about 2% a stop at any length, with
+a box beside it to type the exact number. A typed number the explorer cannot draw (below 1, above
+``MAX_STEPS``) is kept as typed and refused with a message, never clamped.
+
 The picture is an SVG the kernel writes from the decimated curves (``lrlib.decimate``) and the
 browser draws: a redraw costs the kernel a few milliseconds even for a million steps, where
 rendering text and ticks with matplotlib would cost tens. ``Explorer.plot`` draws the same
@@ -22,6 +27,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.axes import Axes
 from matplotlib.ticker import LogLocator, MaxNLocator
 
@@ -43,6 +49,102 @@ _STARTS = {"name": "cosine", "compare": None, "log_y": False, "lr": 1e-3, "num_t
 _COMMON = tuple(_STARTS)
 _STYLE = {"description_width": "130px"}
 _LABELS = {"lr": "lr", "num_training_steps": "training steps", "num_warmup_steps": "warmup steps"}
+STOPS_PER_DECADE = 100
+"""How many stops a log-scale count slider has per decade: each about 2.3% above the last (3 significant digits make it 1% to 4%)."""
+
+
+def count_stops(high: int) -> list[int]:
+    """The whole numbers a log-scale count slider stops at, from 1 to at least ``high``.
+
+    Every whole number up to about 50, then 100 stops a decade (2% to 4% apart),
+    each rounded to 3 significant digits (..., 1910, 1950, 2000, ...), up to the decade that holds ``high``.
+
+    >>> stops = count_stops(1_000_000)
+    >>> stops[:5], stops[-1], len(stops)
+    ([1, 2, 3, 4, 5], 1000000, 480)
+    >>> 1950 in stops, 100_000 in stops
+    (True, True)
+    """
+    decades = max(1, math.ceil(math.log10(max(1, high))))
+    values = {float(f"{10 ** (k / STOPS_PER_DECADE):.3g}") for k in range(decades * STOPS_PER_DECADE + 1)}
+    return sorted({int(round(v)) for v in values})
+
+
+def nearest_stop(stops: list[int], value: float) -> int:
+    """The index of the stop nearest ``value`` on a log scale (the first or last one outside the range).
+
+    >>> stops = count_stops(10_000)
+    >>> stops[nearest_stop(stops, 1950)], stops[nearest_stop(stops, 1234)], nearest_stop(stops, 0)
+    (1950, 1230, 0)
+    """
+    if value <= stops[0]:
+        return 0
+    if value >= stops[-1]:
+        return len(stops) - 1
+    above = int(np.searchsorted(stops, value))
+    below = above - 1
+    return above if math.log(stops[above] / value) < math.log(value / stops[below]) else below
+
+
+class StepsControl(widgets.HBox):
+    """A whole number that spans decades, such as the training length: a slider on a log scale
+    (``slider``, which moves ``value`` from stop to stop of ``stops``) and a box to type the exact
+    number (``box``). ``value`` is the number, whichever set it.
+
+    A typed number between stops stays as typed (the slider shows the nearest stop); one above
+    the slider's range widens the range, up to the decade that holds ``limit``. Nothing is
+    clamped: a number below 1 or above ``limit`` stays in ``value`` for the explorer to refuse.
+    """
+
+    value = traitlets.Int(1)
+    disabled = traitlets.Bool(False)
+
+    def __init__(self, value: int, *, high: int, limit: int, description: str, style: dict, width: int = 560) -> None:
+        self.limit = limit
+        self.stops = count_stops(max(high, min(value, limit)))
+        self._syncing = False
+        self.slider = widgets.IntSlider(value=nearest_stop(self.stops, value), min=0, max=len(self.stops) - 1,
+                                        readout=False, description=description, style=style,
+                                        layout=widgets.Layout(width=f"{width - 120}px"))
+        self.box = widgets.IntText(value=value, layout=widgets.Layout(width="110px"))
+        self.box.add_class("lrlib-steps-box")
+        super().__init__([self.slider, self.box], value=value)
+        self.add_class("lrlib-steps")
+        self.slider.observe(self._from_slider, "value")
+        self.box.observe(self._from_box, "value")
+
+    @property
+    def max(self) -> int:
+        """The slider's last stop."""
+        return self.stops[-1]
+
+    def _from_slider(self, change: Any) -> None:
+        if not self._syncing:
+            self.value = self.stops[change["new"]]
+
+    def _from_box(self, change: Any) -> None:
+        if not self._syncing:
+            self.value = change["new"]
+
+    @traitlets.observe("value")
+    def _show(self, change: Any) -> None:
+        """Put a new value in the box and the slider on its nearest stop, widening the range to hold it."""
+        value = change["new"]
+        if not hasattr(self, "slider"):
+            return
+        if self.stops[-1] < value <= self.limit:
+            self.stops = count_stops(value)
+        self._syncing = True
+        try:
+            self.slider.max = len(self.stops) - 1
+            self.slider.value = nearest_stop(self.stops, value)
+            self.box.value = value
+        finally:
+            self._syncing = False
+
+    @traitlets.observe("disabled")
+    def _disable(self, change: Any) -> None:
+        self.slider.disabled = self.box.disabled = change["new"]
 
 
 def _sig(value: float, digits: int = 3) -> float:
@@ -78,6 +180,8 @@ def _control(param: Param, value: Any, values: dict[str, Any]) -> widgets.Widget
     control = param.control
     low = _resolve(control.low, values, param.kind is int)
     high = _resolve(control.high, values, param.kind is int)
+    if param.name == NUM_TRAINING_STEPS.name:
+        return StepsControl(value, high=high, limit=MAX_STEPS, **common)
     if param.kind is int:
         return widgets.IntSlider(value=value, min=min(low, value), max=max(high, value, low),
                                  step=int(control.step or 1), layout=layout, **common)
@@ -178,11 +282,7 @@ class Explorer(widgets.VBox):
         if "lr" in given:
             given["lr"] = check_param(LR_PARAM, given["lr"])
         if "num_training_steps" in given:
-            given["num_training_steps"] = check_value("num_training_steps", NUM_TRAINING_STEPS.domain,
-                                                      given["num_training_steps"], fix=NUM_TRAINING_STEPS.fix)
-            if given["num_training_steps"] > MAX_STEPS:
-                raise ValueError(f"explore() draws every step, up to num_training_steps={MAX_STEPS:,}; got "
-                                 f"{given['num_training_steps']:,}. Explore a shorter run with the same shape.")
+            given["num_training_steps"] = _drawable_steps(given["num_training_steps"])
         if "num_warmup_steps" in given:
             given["num_warmup_steps"] = check_param(NUM_WARMUP_STEPS, given["num_warmup_steps"])
         schedules = [SCHEDULES[given["name"]]] + ([SCHEDULES[given["compare"]]] if given.get("compare") else [])
@@ -261,7 +361,12 @@ class Explorer(widgets.VBox):
 
     def _on_change(self, change: Any) -> None:
         if change["owner"] in (self._common_controls["num_training_steps"], self._common_controls["lr"]):
-            self._sync_limits()
+            try:
+                _drawable_steps(self._common_controls["num_training_steps"].value)
+            except ValueError:
+                pass  # a length that cannot be drawn changes no other control; redraw says why
+            else:
+                self._sync_limits()
         self.redraw()
 
     def _sync_limits(self) -> None:
@@ -319,7 +424,7 @@ class Explorer(widgets.VBox):
     def _curve(self, name: str) -> np.ndarray:
         arguments = self.settings(name)
         specific = arguments.pop("scheduler_specific_kwargs")
-        num_steps = self._common_controls["num_training_steps"].value
+        num_steps = _drawable_steps(self._common_controls["num_training_steps"].value)
         return lr_curve(arguments.pop("name"), num_steps, **arguments, **specific)
 
     # ------------------------------------------------------------------ drawing
@@ -400,6 +505,15 @@ class Explorer(widgets.VBox):
         warmup = self._common_controls["num_warmup_steps"].value if schedule.warmup != "ignored" else None
         return plot_curves(self.curves, ax=ax, num_warmup_steps=warmup, title=schedule.name,
                            log_y=self._common_controls["log_y"].value)
+
+
+def _drawable_steps(value: Any) -> int:
+    """``num_training_steps`` checked as get_scheduler checks it, and short enough to draw every step."""
+    steps = check_value("num_training_steps", NUM_TRAINING_STEPS.domain, value, fix=NUM_TRAINING_STEPS.fix)
+    if steps > MAX_STEPS:
+        raise ValueError(f"explore() draws every step, up to num_training_steps={MAX_STEPS:,}; got {steps:,}. "
+                         "Explore a shorter run with the same shape.")
+    return steps
 
 
 def _py(value: Any) -> str:

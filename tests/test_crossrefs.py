@@ -5,15 +5,22 @@ text of a markdown link. A link to a notebook names a file that exists; a link w
 (`03_linear.ipynb#Counting-the-steps`, or `#Pitfalls` within a notebook) names a heading of that
 notebook, by JupyterLab's rule for heading ids: the heading's text with each space made a hyphen.
 Anchors keep to plain characters, so that the same link works in JupyterLab and in a browser.
+(A link to a heading of another notebook also names that section in its text: tools/navigation.py
+writes that, and tests/test_docs.py checks it.)
 """
 
 import pathlib
 import re
+import sys
 
 import nbformat
 import pytest
 
-NOTEBOOKS = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from navigation import heading_text  # noqa: E402  (the rule tools/navigation.py links by)
+
+NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 NAVIGATION_TAGS = {"nav-header", "nav-footer"}
 
@@ -28,16 +35,6 @@ def markdown_cells(path):
     notebook = nbformat.read(path, as_version=4)
     return [cell for cell in notebook.cells
             if cell.cell_type == "markdown" and not NAVIGATION_TAGS & set(cell.metadata.get("tags", []))]
-
-
-def heading_text(line: str) -> str:
-    """A heading's text as the browser shows it: link targets, backticks and emphasis markers removed;
-    the text of code spans (underscores included) kept as it is."""
-    text = LINK.sub(r"\1", re.sub(r"^#+\s*", "", line).strip())
-    pieces = text.split("`")
-    for index in range(0, len(pieces), 2):  # outside code spans
-        pieces[index] = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", pieces[index].replace("*", ""))
-    return "".join(pieces)
 
 
 def heading_ids(path) -> set[str]:

@@ -227,3 +227,68 @@ def test_the_explorer_starts_valid_for_every_documented_combination(name, defaul
     for key, value in defaults.items():
         shown = f'"{value}"' if isinstance(value, str) else repr(value)
         assert f'"{key}": {shown}' in explorer.code
+
+
+# ---------------------------------------------------------------- the training length: a log-scale slider and a box
+
+
+def test_the_training_length_slider_stops_about_2_percent_apart_at_any_length():
+    from lrlib.explore import count_stops
+
+    stops = count_stops(1_000_000)
+    assert stops[0] == 1 and stops[-1] == 1_000_000 and stops == sorted(set(stops))
+    assert stops[:50] == list(range(1, 51))  # every whole number while 2% is less than one step
+    ratios = np.array(stops[50:]) / np.array(stops[49:-1])
+    assert ratios.max() < 1.04 and ratios.min() > 1.01
+    assert {100, 1000, 1950, 2000, 10_000, 100_000} <= set(stops)
+
+
+def test_the_training_length_slider_starts_mid_track_and_one_stop_moves_it_a_little():
+    explorer = lrlib.explore()  # the source article's run: 1,950 steps
+    steps = explorer.controls["num_training_steps"]
+    assert steps.value == 1950 and steps.box.value == 1950
+    slider = steps.slider
+    assert 0.35 < slider.value / slider.max < 0.6, "1,950 steps should sit mid-track, not at the left edge"
+    # a 6-pixel drag on the ~300-pixel track of the linear slider jumped from 1,950 to 20,778
+    six_pixels = round(6 / 300 * slider.max)
+    slider.value += six_pixels
+    assert 1950 < steps.value < 1950 * 1.3
+    assert steps.box.value == steps.value and f"num_training_steps={steps.value}," in explorer.code
+    assert len(explorer.curves["cosine"]) == steps.value
+    slider.value -= 1  # a key press: one stop, about 2%
+    assert 1950 < steps.value and "lrlib-invalid" not in explorer.message.value
+
+
+def test_a_typed_training_length_is_drawn_as_typed_and_the_slider_moves_to_the_nearest_stop():
+    explorer = lrlib.explore(num_training_steps=1000, num_warmup_steps=50)
+    steps = explorer.controls["num_training_steps"]
+    steps.box.value = 1234  # not a stop of the slider
+    assert steps.value == 1234 and len(explorer.curves["cosine"]) == 1234
+    assert "num_training_steps=1234," in explorer.code
+    assert steps.stops[steps.slider.value] == 1230
+    assert explorer.controls["num_warmup_steps"].max == 1234
+
+
+def test_a_long_run_set_from_code_widens_the_slider_and_is_not_clamped():
+    explorer = lrlib.explore(num_training_steps=1000, num_warmup_steps=50)
+    steps = explorer.controls["num_training_steps"]
+    steps.value = 3_000_000  # notebook 10's designer sets it from a training plan
+    assert steps.max == 10_000_000 and steps.stops[steps.slider.value] == 3_020_000  # the nearest stop
+    assert steps.box.value == 3_000_000 and len(explorer.curves["cosine"]) == 3_000_000
+
+
+@pytest.mark.parametrize("typed,message", [
+    (0, "num_training_steps must be &gt;= 1, got 0"),
+    (-5, "num_training_steps must be &gt;= 1, got -5"),
+    (20_000_000, "explore() draws every step, up to num_training_steps=10,000,000; got 20,000,000"),
+])
+def test_a_training_length_that_cannot_be_drawn_is_kept_as_typed_and_refused_with_a_message(typed, message):
+    explorer = lrlib.explore(num_training_steps=1000, num_warmup_steps=50)
+    steps, warmup = explorer.controls["num_training_steps"], explorer.controls["num_warmup_steps"]
+    steps.box.value = typed
+    assert steps.value == typed and steps.box.value == typed  # not clamped
+    assert "lrlib-invalid" in explorer.message.value and message in explorer.message.value
+    assert warmup.value == 50 and warmup.max == 1000  # the other controls are left alone
+    assert explorer.code.startswith("# Not a valid schedule yet")
+    steps.box.value = 2000
+    assert "lrlib-invalid" not in explorer.message.value and len(explorer.curves["cosine"]) == 2000

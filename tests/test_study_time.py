@@ -1,6 +1,7 @@
-"""The stated times come from counts, by the method the README states, and stay current."""
+"""The stated times come from counts, by the method docs/maintaining.md states ("How long it takes"), and stay current."""
 
 import pathlib
+import re
 import sys
 
 import nbformat
@@ -66,3 +67,13 @@ def test_the_collection_fits_in_about_three_hours_and_01_in_half_an_hour():
     minutes = {entry["file"][:2]: entry["minutes"] for entry in contents["notebooks"]}
     assert sum(minutes.values()) <= 195, minutes  # 3 h 15 min at most
     assert minutes["01"] <= 32, minutes["01"]
+
+
+def test_the_method_docs_maintaining_states_is_the_one_counted():
+    page = (ROOT / "docs" / "maintaining.md").read_text()
+    method = page[page.index("### How long it takes"):]
+    assert f"prose at {study_time.WORDS_PER_MINUTE} words a minute" in method
+    assert f"{study_time.MINUTES_PER_CODE_CELL * 60:g} seconds for each code cell" in method
+    for kind, minutes in study_time.EXERCISE_MINUTES.items():
+        shown = "a self-check question" if kind == "quiz" else kind
+        assert re.search(rf"{shown},? {minutes:g}\b|{shown} {minutes:g} minutes", " ".join(method.split())), kind

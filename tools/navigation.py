@@ -8,7 +8,13 @@ estimate. Each notebook gets:
 - a "colab-setup" code cell right after the header: on Colab it installs lrlib with the course's
   packages from the repository, keeping Colab's own torch; anywhere else it does nothing and prints
   nothing (so nbval compares its empty output);
-- a "nav-footer" cell at the end: previous | contents | next.
+- a "nav-footer" cell at the end: previous | contents | next (only the links that exist: 00 has no
+  previous one and links the map instead of itself, the last has no next one);
+- in its prose, each link to a heading of another notebook names that section in its text
+  (``[notebook 09](09_step_count_mismatch.ipynb#Three-tools)`` becomes ``[notebook 09, section “Three
+  tools”](...)``), unless it already does (its text holds the heading, or a heading's "Pitfall 4"
+  label). JupyterLab 4.6 opens another notebook at its top, not at the heading
+  (docs/maintaining.md, "Links to headings"), so the text says where to look.
 The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->, and
 the first notebook's cell tagged "contents-map" holds the same table ("The map").
 
@@ -32,16 +38,117 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 START, END = "<!-- contents:start -->", "<!-- contents:end -->"
+MAP_ANCHOR = "The-map"  # the heading of the first notebook's "contents-map" cell: "## The map"
 
 
 def load_contents() -> dict:
-    """contents.json, each entry with the notebook's estimated core and optional minutes added."""
+    """contents.json, each entry with the notebook's estimated core and optional minutes added
+    (counted with its links already naming their sections, so that writing them changes no time),
+    and ``headings``: file -> {heading id: the heading's markdown} for every listed notebook."""
     contents = json.loads((NOTEBOOKS / "contents.json").read_text())
+    notebooks = {entry["file"]: nbformat.read(NOTEBOOKS / entry["file"], as_version=4)
+                 for entry in contents["notebooks"] if (NOTEBOOKS / entry["file"]).exists()}
+    contents["headings"] = {name: headings(notebook) for name, notebook in notebooks.items()}
     for entry in contents["notebooks"]:
-        path = NOTEBOOKS / entry["file"]
-        core, optional = notebook_minutes(nbformat.read(path, as_version=4)) if path.exists() else (0.0, 0.0)
+        notebook = notebooks.get(entry["file"])
+        if notebook is not None:
+            notebook, _ = with_section_names(notebook, contents["headings"])
+        core, optional = notebook_minutes(notebook) if notebook is not None else (0.0, 0.0)
         entry["minutes"], entry["optional_minutes"] = round_minutes(core), round(optional)
     return contents
+
+
+# ------------------------------------------------------------------ headings and the links to them
+
+LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]+)\)")
+NOTEBOOK_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\((\d\d_[^)#\s/]+\.ipynb)#([^)\s]+)\)")
+FENCE = re.compile(r"^\s*```.*?^\s*```[^\n]*$", re.M | re.S)
+
+
+def heading_markdown(line: str) -> str:
+    """A heading line's text as markdown: the #s and link targets removed, code spans kept."""
+    return LINK.sub(r"\1", re.sub(r"^#+\s*", "", line).strip())
+
+
+def heading_text(line: str) -> str:
+    """A heading's text as the browser shows it: link targets, backticks and emphasis markers removed;
+    the text of code spans (underscores included) kept as it is."""
+    pieces = heading_markdown(line).split("`")
+    for index in range(0, len(pieces), 2):  # outside code spans
+        pieces[index] = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", pieces[index].replace("*", ""))
+    return "".join(pieces)
+
+
+def heading_id(line: str) -> str:
+    """The id JupyterLab gives a heading (``data-jupyter-id``): its text with each space a hyphen."""
+    return heading_text(line).replace(" ", "-")
+
+
+def headings(notebook) -> dict[str, str]:
+    """Heading id -> the heading's markdown, for every heading of the notebook's markdown cells."""
+    found = {}
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        in_code = False
+        for line in cell.source.splitlines():
+            in_code ^= line.lstrip().startswith("```")
+            if not in_code and re.match(r"^#{1,6}\s", line):
+                found.setdefault(heading_id(line), heading_markdown(line))
+    return found
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"[`*_“”\"']", "", text.lower())
+    return " ".join(text.split())
+
+
+def names_section(text: str, heading: str) -> bool:
+    """Whether a link's text names the heading it leads to: it holds the heading's words, or the
+    heading's numbered label ("pitfall 4 of notebook 09" for "Pitfall 4: several processes").
+
+    >>> names_section("notebook 09", "Three tools"), names_section("pitfall 4 of notebook 09", "Pitfall 4: several processes")
+    (False, True)
+    """
+    if _plain(heading) in _plain(text):
+        return True
+    label = re.match(r"^([A-Za-z]+ \d+)\s*:", heading)
+    return bool(label) and re.search(rf"\b{re.escape(_plain(label.group(1)))}\b", _plain(text)) is not None
+
+
+def section_link_text(text: str, heading: str) -> str:
+    """The text of a link to a heading of another notebook, naming that section."""
+    return text if names_section(text, heading) else f"{text}, section “{heading}”"
+
+
+def with_section_names(notebook, every_heading: dict[str, dict[str, str]]):
+    """The notebook with each link to a heading of another notebook naming its section, and the
+    list of (old link, new link) it changed. Code blocks and the generated cells are left alone."""
+    changed = []
+
+    def rename(match: re.Match) -> str:
+        text, file, anchor = match.groups()
+        heading = every_heading.get(file, {}).get(anchor)
+        if heading is None:  # tests/test_crossrefs.py reports a broken link
+            return match.group(0)
+        new = f"[{section_link_text(text, heading)}]({file}#{anchor})"
+        if new != match.group(0):
+            changed.append((match.group(0), new))
+        return new
+
+    def outside_code(source: str) -> str:
+        pieces, last = [], 0
+        for fence in FENCE.finditer(source):
+            pieces += [NOTEBOOK_LINK.sub(rename, source[last:fence.start()]), fence.group(0)]
+            last = fence.end()
+        return "".join(pieces + [NOTEBOOK_LINK.sub(rename, source[last:])])
+
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and not any(_tagged(cell, tag) for tag in GENERATED):
+            source = outside_code(cell.source)
+            if source != cell.source:
+                cell.source = source
+    return notebook, changed
 
 
 def round_minutes(minutes: float) -> int:
@@ -104,20 +211,30 @@ def label(entry: dict) -> str:
 
 
 def header_text(contents: dict, index: int) -> str:
-    entry = contents["notebooks"][index]
+    """Binder and Colab badges, the notebook's number among the collection's (their own numbers,
+    e.g. "notebook 09 of 00–13"), its time, and a link to the contents (in 00: to its map)."""
+    entries = contents["notebooks"]
+    entry = entries[index]
     path = "notebooks/" + entry["file"]
     badge = f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder_url(contents, path)})"
     colab = f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(contents, path)})"
-    last = len(contents["notebooks"]) - 1
-    return (f"{badge} {colab} · *Warmup, explained*, notebook {index} of {last} · about {entry['minutes']} min · "
-            f"[contents]({contents['notebooks'][0]['file']})")
+    numbers = f"{entries[0]['file'][:2]}–{entries[-1]['file'][:2]}"
+    contents_link = f"[the map](#{MAP_ANCHOR})" if index == 0 else f"[contents]({entries[0]['file']})"
+    return (f"{badge} {colab} · *Warmup, explained*, notebook {entry['file'][:2]} of {numbers} · "
+            f"about {entry['minutes']} min · {contents_link}")
 
 
 def footer_text(contents: dict, index: int) -> str:
+    """Previous | contents | next, with only the links that lead somewhere: the first notebook has
+    no previous one and links its own map, the last has no next one."""
     entries = contents["notebooks"]
-    previous = f"← [{label(entries[index - 1])}]({entries[index - 1]['file']})" if index > 0 else "←"
-    following = f"[{label(entries[index + 1])}]({entries[index + 1]['file']}) →" if index < len(entries) - 1 else "→"
-    return f"---\n{previous} | [Contents]({entries[0]['file']}) | {following}"
+    parts = []
+    if index > 0:
+        parts.append(f"← [{label(entries[index - 1])}]({entries[index - 1]['file']})")
+    parts.append(f"[The map](#{MAP_ANCHOR})" if index == 0 else f"[Contents]({entries[0]['file']})")
+    if index < len(entries) - 1:
+        parts.append(f"[{label(entries[index + 1])}]({entries[index + 1]['file']}) →")
+    return "---\n" + " | ".join(parts)
 
 
 def _tagged(cell, tag: str) -> bool:
@@ -128,7 +245,8 @@ GENERATED = ("nav-header", "colab-setup", "nav-footer")
 
 
 def with_navigation(notebook, contents: dict, index: int):
-    """The notebook with its title checked and its generated cells (re)written."""
+    """The notebook with its generated cells (re)written and its links naming their sections."""
+    notebook, _ = with_section_names(notebook, contents["headings"])
     cells = [cell for cell in notebook.cells if not any(_tagged(cell, tag) for tag in GENERATED)]
     header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata={"tags": ["nav-header"]})
     setup = nbformat.v4.new_code_cell(colab_setup_source(contents), metadata={"tags": ["colab-setup"]})
@@ -191,6 +309,8 @@ def stale(contents: dict) -> list[str]:
             continue
         notebook = nbformat.read(path, as_version=4)
         found += [f"{entry['file']}: {problem}" for problem in title_problems(notebook, entry)]
+        _, renamed = with_section_names(nbformat.read(path, as_version=4), contents["headings"])
+        found += [f"{entry['file']}: {old} does not name its section: make nav writes {new}" for old, new in renamed]
         current = [(c.cell_type, c.source) for c in notebook.cells]
         wanted = [(c.cell_type, c.source) for c in with_navigation(nbformat.read(path, as_version=4), contents, index).cells]
         in_place = (len(notebook.cells) > 3 and _tagged(notebook.cells[1], "nav-header")
@@ -209,7 +329,10 @@ def write(contents: dict) -> None:
     for index, entry in enumerate(contents["notebooks"]):
         path = NOTEBOOKS / entry["file"]
         if path.exists():
-            nbformat.write(with_navigation(nbformat.read(path, as_version=4), contents, index), path)
+            notebook = nbformat.read(path, as_version=4)
+            for old, new in with_section_names(nbformat.read(path, as_version=4), contents["headings"])[1]:
+                print(f"{entry['file']}: {old} -> {new}")
+            nbformat.write(with_navigation(notebook, contents, index), path)
     readme = README.read_text()
     before, _, rest = readme.partition(START)
     _, _, after = rest.partition(END)

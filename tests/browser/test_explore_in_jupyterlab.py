@@ -72,6 +72,8 @@ ALL_CELLS_RAN = """() => {
   const prompts = [...document.querySelectorAll('%s .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
   return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
 }""" % NOTEBOOK
+ANY_CELL_STARTED = """() => [...document.querySelectorAll('%s .jp-CodeCell .jp-InputArea-prompt')]
+  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""" % NOTEBOOK
 KERNEL_READY = """() => !document.querySelector('.jp-Dialog')
   && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']")""" % NOTEBOOK
 
@@ -85,6 +87,10 @@ def open_and_run_all(page, lab, notebook: str) -> None:
         page.wait_for_timeout(500)
         dismiss_kernel_dialog(page)
         run_all_cells(page)
+        try:
+            wait_until(page, ANY_CELL_STARTED, 20, after_dialog=lambda: run_all_cells(page))
+        except TimeoutError:  # on a busy machine the menu's click can come before the notebook takes it
+            run_all_cells(page)
         wait_until(page, ALL_CELLS_RAN, 120, after_dialog=lambda: run_all_cells(page))
     except Exception:
         page.screenshot(path=REPO / "artifacts" / "screenshots" / f"failed_run_{Path(notebook).stem}.png")
@@ -105,6 +111,16 @@ def plot_version(page) -> str:
 def slider_handle(page, label: str):
     slider = page.locator(".lrlib-explore .widget-slider").filter(has=page.locator(".widget-label", has_text=label))
     return slider.locator(".noUi-handle").first
+
+
+def wait_for_steps(page, steps: int) -> None:
+    """Wait until the picture's title says the run has ``steps`` steps."""
+    page.wait_for_function("(title) => (document.querySelector('.lrlib-explore .lrlib-plot text') || {}).textContent"
+                           "?.endsWith(title)", arg=f"{steps:,} steps")
+
+
+def steps_box(page):
+    return page.locator(".lrlib-explore .lrlib-steps-box input")
 
 
 def test_explorer_answers_the_keyboard_the_dropdown_and_typed_values(page, lab, screenshots):
@@ -130,6 +146,30 @@ def test_explorer_answers_the_keyboard_the_dropdown_and_typed_values(page, lab, 
     print(f"\nbrowser: key press -> new picture, 100k steps: median {median:.0f} ms over {presses} presses "
           f"(min {min(latencies):.0f}, max {max(latencies):.0f})")
     page.screenshot(path=screenshots / "explore_2_after_keyboard.png")
+
+    # the training length: a log-scale slider, so a key press or a small drag moves it by a few percent
+    steps = slider_handle(page, "training steps")
+    steps.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_steps(page, 102_000)  # the next stop after 100,000
+    assert steps_box(page).input_value() == "102000"
+    box = steps.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + box["height"] / 2, steps=3)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('.lrlib-explore .lrlib-steps-box input').value !== '102000'")
+    dragged = int(steps_box(page).input_value())
+    assert 102_000 < dragged < 140_000, f"a 6-pixel drag took the training length from 102,000 to {dragged:,}"
+    # and a box beside it takes the exact number, drawn as typed
+    steps_box(page).click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("123456")
+    page.keyboard.press("Enter")
+    wait_for_steps(page, 123_456)
+    page.wait_for_function("() => document.querySelector('.lrlib-explore .lrlib-snippet').textContent"
+                           ".includes('num_training_steps=123456,')")  # the snippet arrives just after the picture
+    page.screenshot(path=screenshots / "explore_2b_training_steps.png")
 
     # the dropdown: another schedule, another picture and another call
     version = plot_version(page)
