@@ -482,7 +482,9 @@ def sorting_rerun(
 ):
     """A widget to rerun ``train_sorting`` at another peak lr and warmup length, with and without
     warmup, for a few seeds. Nothing trains until the button is pressed; a tqdm bar shows progress,
-    then the loss curves and the table of held-out losses appear under it.
+    then the loss curves and the table of held-out losses appear under it. A run already trained
+    with the same settings is reused, not trained again (runs are deterministic), so stepping the
+    warmup only trains the new length.
 
     The returned ``VBox`` has ``.controls`` (name -> widget), ``.button``, ``.output`` and
     ``.runs`` (the last runs, a list of ``SortingRun``).
@@ -507,6 +509,7 @@ def sorting_rerun(
                         widgets.HBox([controls["optimizer"], controls["norm"], controls["num_seeds"]]),
                         button, output])
     box.controls, box.button, box.output, box.runs = controls, button, output, []
+    finished: dict[tuple, SortingRun] = {}  # (settings, warmup, seed) -> its run
 
     def train(_=None) -> None:
         values = {name: control.value for name, control in controls.items()}
@@ -519,8 +522,14 @@ def sorting_rerun(
             bar = tqdm(total=len(warmups) * len(seeds) * num_training_steps, desc="training", unit="step")
             for warmup in warmups:
                 for seed in seeds:
-                    runs.append(train_sorting(num_warmup_steps=warmup, seed=seed, num_training_steps=num_training_steps,
-                                              on_step=lambda _: bar.update(1), **values))
+                    key = (tuple(sorted(values.items())), warmup, seed)
+                    if key in finished:
+                        bar.update(num_training_steps)
+                    else:
+                        finished[key] = train_sorting(num_warmup_steps=warmup, seed=seed,
+                                                      num_training_steps=num_training_steps,
+                                                      on_step=lambda _: bar.update(1), **values)
+                    runs.append(finished[key])
             bar.close()
             fig, ax = plt.subplots(figsize=(8, 3.5), dpi=80)
             for run in runs:
