@@ -15,7 +15,6 @@ import math
 import tempfile
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
