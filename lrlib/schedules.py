@@ -589,7 +589,7 @@ COMMON_RELATIONS = (
 
 _NUM_CYCLES = Param("num_cycles", real(0.0, low_open=True), "waves of the cosine over the decay; 0.5 is one half wave, from 1 to 0",
                     default=0.5, examples=(0.5, 1.0, 3), control=Control(low=0.25, high=5.0, step=0.25))
-_MIN_LR = Param("min_lr", real(0.0, LR), "absolute floor, divided by optimizer.defaults['lr']", examples=(1e-5, 0.0),
+_MIN_LR = Param("min_lr", real(0.0, LR), "floor of a group at optimizer.defaults['lr'], divided by it", examples=(1e-5, 0.0),
                 fix="For a floor relative to each group's lr, pass min_lr_rate instead.", rate_of_lr="min_lr_rate",
                 control=Control(low=1e-9, high=1.0, step=0.1, log=True, start=Relative(LR, 0.1)))
 _MIN_LR_RATE = Param("min_lr_rate", real(0.0, 1.0), "floor as a fraction of each group's initial lr",
@@ -618,8 +618,11 @@ SCHEDULES: dict[str, Schedule] = {
             "polynomial", polynomial, "get_polynomial_decay_schedule_with_warmup",
             "linear warmup, then (1-p)**power decay from the lr to lr_end",
             params=(
-                Param("lr_end", real(0.0, LR, high_open=True), "absolute final lr (not a ratio)", default=1e-7,
-                      examples=(1e-7, 0.0, 1e-4), fix="lr_end is an absolute learning rate, not a ratio.",
+                Param("lr_end", real(0.0, LR, high_open=True),
+                      "final lr of a group at optimizer.defaults['lr'], applied to every group as a ratio of it",
+                      default=1e-7, examples=(1e-7, 0.0, 1e-4),
+                      fix="lr_end is given as the final lr of a group at that lr; transformers divides it by that "
+                          "lr and applies the ratio to every group.",
                       control=Control(low=1e-9, high=1.0, step=0.1, log=True)),
                 Param("power", real(0.0, low_open=True), "exponent of the decay; 1 is linear", default=1.0,
                       examples=(2.0, 0.5, 1.0), control=Control(low=0.25, high=5.0, step=0.25)),

@@ -30,7 +30,7 @@ BAD_SCHEDULES = [
     ("linear", 10, 100, {"num_cycles": 2}, TypeError, r"'linear' got an unknown argument 'num_cycles'\..*takes no scheduler_specific_kwargs"),
     ("cosine_with_restarts", 10, 100, {"num_cycles": 0}, ValueError, r"num_cycles must be >= 1, got 0"),
     ("cosine_with_restarts", 10, 100, {"num_cycles": 1.5}, TypeError, r"num_cycles must be a whole number"),
-    ("polynomial", 10, 100, {"lr_end": 1e-3}, ValueError, r"lr_end must be in \[0, lr=0\.001\), got 0\.001\. Here lr is the optimizer's default lr, optimizer\.defaults\['lr'\]\. lr_end is an absolute learning rate, not a ratio"),
+    ("polynomial", 10, 100, {"lr_end": 1e-3}, ValueError, r"lr_end must be in \[0, lr=0\.001\), got 0\.001\. Here lr is the optimizer's default lr, optimizer\.defaults\['lr'\]\. lr_end is given as the final lr of a group at that lr; transformers divides it by that lr and applies the ratio to every group"),
     ("polynomial", 10, 100, {"lr_end": -1e-5}, ValueError, r"lr_end must be in \[0, lr=0\.001\), got -1e-05"),
     ("polynomial", 10, 100, {"power": 0}, ValueError, r"power must be > 0, got 0"),
     ("polynomial", 100, 100, {}, ValueError, r"For 'polynomial', num_warmup_steps=100 is not smaller than num_training_steps=100\. Its decay phase"),

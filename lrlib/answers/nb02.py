@@ -9,11 +9,14 @@ from ..scheduler import lr_curve
 
 
 def first_lrs(prediction: Any, measured: Any) -> Feedback:
-    """Exercise 1 (predict): the lr of the optimizer step at s = 0 and at s = W = 100, peak 1e-3.
+    """Exercise 1 (predict): the lr of the 1st and of the 100th optimizer step (s = 0 and s = 99), W = 100, peak 1e-3.
 
-    ``prediction`` is (lr_first_step, lr_at_step_100); ``measured`` the same two lrs from the run.
+    ``prediction`` is (lr_first_step, lr_100th_step); ``measured`` the same two lrs from the run.
+
+    >>> first_lrs((0.0, 9.9e-4), (0.0, 9.9e-4)).solved, first_lrs((0.0, 1e-3), (0.0, 9.9e-4)).solved
+    (True, False)
     """
-    names = ("lr_first_step", "lr_at_step_100")
+    names = ("lr_first_step", "lr_100th_step")
     if not isinstance(prediction, tuple) or any(p is ... or p is None for p in prediction):
         return Feedback(f"{NOT_YET} write your predictions into {' and '.join(names)} before you look, "
                         "then run this cell again.")
@@ -22,8 +25,9 @@ def first_lrs(prediction: Any, measured: Any) -> Feedback:
     said = "; ".join(f"{n}: you predicted {float(p):.4g}" if is_number(p) else f"{n}: you predicted {p!r}"
                      for n, p in zip(names, prediction))
     said += "; the run gives " + " and ".join(f"{float(m):.4g}" for m in measured)
-    why = ("The scheduler applies f(0) = 0/100 when it is built, so the first step runs at 0; the ramp's "
-           "last warmup step (s = 99) runs at 0.99 of the peak, and s = W = 100 is the first step at the full peak.")
+    why = ("The k-th optimizer.step() runs at s = k - 1. The scheduler applies f(0) = 0/100 when it is built, so "
+           "the first step runs at 0; the 100th runs at s = 99, the last warmup step, at 0.99 of the peak; the "
+           "101st (s = W = 100) is the first at the full peak.")
     return Feedback(f"{verdict} {said}. {why}")
 
 

@@ -20,16 +20,17 @@ def gap_to_linear(prediction, actual) -> Feedback:
 
 def lr_end_above_lr(answer) -> Feedback:
     """Exercise (widget): with lr_end=1e-5, what the explorer does once the optimizer's lr is 1e-5 or below:
-    "A" the same shape (lr_end a fraction), "B" refuse, "C" a "decay" that climbs up to lr_end.
+    "A" the same shape, scaled down with the lr, "B" refuse, "C" a "decay" that climbs up to lr_end.
 
     >>> lr_end_above_lr("B").solved, lr_end_above_lr("C").solved
     (True, False)
     """
     return check_choice(
         answer, "B", what="lr_at_or_below_lr_end", choices="ABC",
-        hints=["lr_end is an absolute learning rate (see The formula), and the decay goes *down* to it. What "
-               "is left of that when lr_end is at or above the peak?",
+        hints=["transformers divides lr_end by the optimizer's lr (see The formula), and the decay goes *down* "
+               "to that ratio. What is the ratio once the lr is at or below lr_end?",
                "Move the lr slider below 1e-5 and read the message line above the plot."],
-        why="lr_end is a learning rate, not a ratio: the decay must go down to it, so transformers and lrlib "
-            "refuse an lr_end that is not below the optimizer's default lr, optimizer.defaults['lr'] (the "
-            "formula alone would draw a climb). Were it a fraction of the peak, moving the lr would not matter.")
+        why="transformers divides lr_end by the optimizer's default lr, optimizer.defaults['lr'], and every group "
+            "decays to that ratio. At an lr of lr_end or below the ratio is 1 or more and the formula alone would "
+            "draw a climb, so transformers and lrlib refuse it. A would need a ratio that stays put when the lr "
+            "moves, like min_lr_rate's.")

@@ -1,5 +1,6 @@
 """Claims of notebook 02 (constant and constant_with_warmup) about transformers 5.23 and torch 2.13."""
 
+import logging
 import warnings
 
 import pytest
@@ -8,12 +9,22 @@ import transformers
 from support import make_optimizer, stepped_lrs
 
 
-def test_constant_ignores_num_warmup_steps_without_a_warning():
-    optimizer = make_optimizer()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        scheduler = transformers.get_scheduler("constant", optimizer, num_warmup_steps=100, num_training_steps=1950)
-    assert stepped_lrs(scheduler, optimizer, 3) == [[1e-3, 5e-4]] * 3
+def test_constant_ignores_num_warmup_steps_without_a_warning(caplog):
+    # "Without a word": no Python warning and no record from transformers' loggers, at any level. Those loggers
+    # do not propagate to the root logger, so caplog's handler is put on transformers' own.
+    transformers_logger = logging.getLogger("transformers")
+    transformers_logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="transformers"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            optimizer = make_optimizer()
+            scheduler = transformers.get_scheduler("constant", optimizer, num_warmup_steps=100, num_training_steps=1950)
+            lrs = stepped_lrs(scheduler, optimizer, 3)
+            logging.getLogger("transformers.optimization").debug("probe")  # the capture itself works
+    finally:
+        transformers_logger.removeHandler(caplog.handler)
+    assert [record.getMessage() for record in caplog.records] == ["probe"]
+    assert lrs == [[1e-3, 5e-4]] * 3
 
 
 def test_constant_with_warmup_ignores_num_training_steps():

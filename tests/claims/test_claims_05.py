@@ -49,6 +49,23 @@ def test_cosine_annealing_warm_restarts_wants_a_whole_number_t_0():
         CosineAnnealingWarmRestarts(make_optimizer(), T_0=(T - W) / 3)
 
 
+@pytest.mark.parametrize("T_mult", [0, 1.5])
+def test_cosine_annealing_warm_restarts_wants_an_integer_t_mult_of_at_least_1(T_mult):
+    with pytest.raises(ValueError, match="integer T_mult >= 1"):
+        CosineAnnealingWarmRestarts(make_optimizer(), T_0=10, T_mult=T_mult)
+
+
+def test_cosine_annealing_warm_restarts_eta_min_is_one_absolute_floor_for_every_group():
+    # Groups at 1e-3 and 5e-4 with eta_min=1e-5: each follows eta_min + (its lr - eta_min)(1 + cos(pi t / T_0)) / 2,
+    # the same floor 1e-5 for both, not a fraction of each group's lr.
+    T_0, eta_min = 10, 1e-5
+    optimizer = make_optimizer()
+    lrs = np.array(stepped_lrs(CosineAnnealingWarmRestarts(optimizer, T_0=T_0, eta_min=eta_min), optimizer, T_0))
+    t = np.arange(T_0)[:, None]
+    expected = eta_min + (np.array([1e-3, 5e-4]) - eta_min) * (1 + np.cos(np.pi * t / T_0)) / 2
+    assert np.max(np.abs(lrs - expected)) < 1e-15
+
+
 def test_restarts_come_at_the_first_whole_step_past_each_cycle_boundary():
     three = restarts(3, T)
     jumps = [int(s) for s in np.flatnonzero(np.diff(three) > 0) + 1 if s > W]
