@@ -5,6 +5,7 @@ step moves the parameters, what learning rate a real scheduler sets.
 """
 
 import math
+import re
 
 import pytest
 import torch
@@ -171,16 +172,26 @@ def _stored_sweep():
     return ast.literal_eval(literal[:literal.index("\n}") + 2])
 
 
-@pytest.mark.skipif(torch.backends.cpu.get_cpu_capability() != "AVX2",
-                    reason="the stored sweep was made with AVX2 kernels; other kernels give other numbers")
-def test_the_stored_sweep_holds_experiment_2s_runs_at_peak_3e_2():
-    """The notebook says the stored sweep and Experiment 2 are the same runs (same code, seeds and batches),
-    made on the same kind of CPU: seeds 0 and 1 at 0.03, with and without warmup."""
-    stored = _stored_sweep()
+def _printed_experiment_2():
+    """Experiment 2's table as the committed notebook prints it: {warmup: (seed 0 loss, seed 1 loss)}."""
+    import json
+    import pathlib
+
+    notebook = json.loads((pathlib.Path(__file__).parents[2] / "notebooks" / "01_why_warmup.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for c in notebook["cells"] if c["cell_type"] == "code"
+                      for o in c.get("outputs", []))
+    rows = re.findall(r"^\s*0\.03\s+post-LN Adam, warmup (\d+)\s+([\d.]+)\s+([\d.]+)", printed, re.MULTILINE)
+    assert rows, "Experiment 2's table is not in the committed outputs"
+    return {int(warmup): (float(seed0), float(seed1)) for warmup, seed0, seed1 in rows}
+
+
+def test_the_stored_sweep_holds_the_runs_experiment_2_prints_at_peak_3e_2():
+    """The notebook says the stored sweep was made on the machine that stored its outputs, so at 0.03 its
+    seeds 0 and 1 are the very runs Experiment 2 prints: compared with the committed outputs, on any CPU."""
+    stored, printed = _stored_sweep(), _printed_experiment_2()
     column = (1e-3, 3e-3, 1e-2, 2e-2, 3e-2, 5e-2).index(3e-2)
     for label, warmup in (("Adam, warmup 0", 0), ("Adam, warmup 100", 100)):
-        for seed in (0, 1):
-            assert round(_held_out(warmup, seed), 3) == stored[label][column][seed], (label, seed)
+        assert tuple(stored[label][column][:2]) == printed[warmup], (label, printed[warmup])
 
 
 def test_the_rerun_widget_reuses_a_run_it_has_already_trained():
