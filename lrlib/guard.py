@@ -3,9 +3,11 @@
 It counts the wrapped scheduler's steps itself and ``optimizer.step()`` calls through the
 optimizer's public ``register_step_post_hook``, and warns ``ScheduleWarning`` once per kind of
 problem, with the numbers, at the user's line. It assumes what transformers' schedules assume:
-one scheduler step after every optimizer step (``num_processes`` steps for an accelerate-prepared
-scheduler: at each optimizer step, every process steps its inner scheduler ``num_processes`` times,
-or once with ``split_batches``).
+one scheduler step after every optimizer step. An accelerate-prepared scheduler
+(``accelerate.scheduler.AcceleratedScheduler.step``) steps its inner scheduler ``num_processes``
+times per call in each process (once with ``split_batches``) and not at all on accumulation
+micro-steps or skipped optimizer steps; with ``step_scheduler_with_optimizer=False`` it steps it
+once on every call. The guard counts the inner scheduler's ``last_epoch``.
 """
 
 from __future__ import annotations

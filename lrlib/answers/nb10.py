@@ -20,8 +20,8 @@ def ends_at_zero(prediction, measured) -> Feedback:
     return check_prediction(prediction, measured, what="ends_at_zero", abs_tol=0.5,
                             why="linear, cosine, cosine_with_restarts and warmup_stable_decay end at 0. "
                                 "polynomial stops at its lr_end of 1e-7, the two min_lr cosines at their floor, "
-                                "inverse_sqrt has no end, and the two constants never decay. None trains a step "
-                                "at exactly 0: at step 1949 even linear is at 1/1850 of the peak.")
+                                "inverse_sqrt has no end, and the two constants never decay. None trains its last "
+                                "step (1949) at exactly 0: there even linear is at 1/1850 of the peak.")
 
 
 def more_gpus(answer) -> Feedback:

@@ -50,8 +50,8 @@ def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
                         f"{', '.join(map(repr, names))}.")
     return check_prediction([name for name in names if name in chosen], actual, what="not_tied",
                             why="The flat schedules keep the peak to the end, so the weights keep bouncing. "
-                                "warmup_stable_decay reaches 0 too, but only after 160 steps at the peak: 40 steps "
-                                "of decay do not catch up with schedules whose lr falls from step 20 on. Reaching "
+                                "warmup_stable_decay reaches 0 too, but only after 140 steps at the peak (steps 20 "
+                                "to 159): its 40 steps of decay do not catch up with schedules whose lr falls from step 20 on. Reaching "
                                 "exactly 0 is not what counts: cosine_with_min_lr stops at a tenth of the peak and "
                                 "is among the lowest. inverse_sqrt is tied too, though its lr stays at a third of "
                                 "the peak: its runs spread widely, and its luckiest ones land among the best's.")

@@ -46,6 +46,11 @@ def test_inverse_sqrt_timescale_defaults_to_num_warmup_steps_and_halves_at_w_plu
     scheduler = transformers.get_inverse_sqrt_schedule(optimizer, num_warmup_steps=100)
     lrs = [row[0] for row in stepped_lrs(scheduler, optimizer, 401)]
     assert lrs[100] == 1.0 and math.isclose(lrs[400], 0.5, rel_tol=1e-12)
+    # without a warmup the timescale falls back to 10,000: the multiplier halves at step 3 x 10,000
+    no_warmup = transformers.get_inverse_sqrt_schedule(make_optimizer(lrs=(1.0,)), num_warmup_steps=0)
+    multiplier = no_warmup.lr_lambdas[0]
+    assert multiplier(0) == 1.0 and math.isclose(multiplier(30_000), 0.5, rel_tol=1e-12)
+    assert math.isclose(multiplier(10_000), math.sqrt(1 / 2), rel_tol=1e-12)
 
 
 def test_inverse_sqrt_lags_vaswani_et_al_by_one_optimizer_step():

@@ -49,6 +49,10 @@ def test_trainer_computes_warmup_steps_from_a_ratio_by_rounding_up():
 def test_trainer_builds_the_scheduler_over_max_steps():
     source = inspect.getsource(transformers.Trainer._prepare_for_training)
     assert "self.create_scheduler(num_training_steps=max_steps)" in source
+    # one limit, not a minimum: a positive max_steps replaces num_train_epochs, even when it is longer
+    initial = inspect.getsource(transformers.Trainer.set_initial_training_values)
+    assert "max_steps = args.max_steps" in initial and "if args.max_steps > 0:" in initial
+    assert "num_train_epochs = max_steps // num_update_steps_per_epoch" in initial
 
 
 def test_scheduler_state_dict_of_a_transformers_schedule_keeps_nothing_of_the_schedule_function():
@@ -105,6 +109,26 @@ def accelerated_scheduler_steps(num_processes, split_batches=False, step_with_op
 def test_accelerate_prepared_scheduler_steps_num_processes_times_per_optimizer_step():
     assert accelerated_scheduler_steps(num_processes=2) == 2
     assert accelerated_scheduler_steps(num_processes=4) == 4
+    # only by default: once with split_batches=True or step_scheduler_with_optimizer=False
+    assert accelerated_scheduler_steps(num_processes=4, split_batches=True) == 1
+    assert accelerated_scheduler_steps(num_processes=4, step_with_optimizer=False) == 1
+
+
+def test_a_prepared_scheduler_needs_p_times_the_per_process_count_not_the_whole_datasets_count():
+    import lrlib
+
+    # the article's run on 4 processes: 500 optimizer steps per process, each stepping the schedule 4 times
+    data = TensorDataset(torch.zeros(1235, 1))
+    loader = DataLoader(data, batch_size=32, sampler=DistributedSampler(data, num_replicas=4, rank=0))
+    per_process, whole = 50 * len(loader), 50 * math.ceil(1235 / 32)
+    prepared = lrlib.training_steps(epochs=50, num_examples=1235, batch_size=32, world_size=4,
+                                    prepared_by_accelerate=True)
+    assert (per_process, prepared, whole) == (500, 2000, 1950)
+    assert prepared == accelerated_scheduler_steps(num_processes=4) * per_process
+    assert whole / 4 == 487.5  # a 1950 plan runs out after 487.5 of the 500 optimizer steps
+    # the notebook's shorter run: 10 epochs
+    assert lrlib.training_steps(epochs=10, num_examples=1235, batch_size=32, world_size=4,
+                                prepared_by_accelerate=True) == 400 != 390
 
 
 def test_with_3_processes_the_run_takes_a_third_of_the_shortcut_and_its_cosine_is_still_at_three_quarters():
@@ -119,3 +143,20 @@ def test_with_3_processes_the_run_takes_a_third_of_the_shortcut_and_its_cosine_i
     scheduler = transformers.get_scheduler("cosine", optimizer, num_warmup_steps=warmup, num_training_steps=shortcut)
     end = stepped_lrs(scheduler, optimizer, run)[-1][0]
     assert abs(end - (1 + math.cos(math.pi / 3)) / 2) < 0.03 and end > 2 / 3 + 0.05
+
+
+def test_torch_warns_once_when_the_scheduler_steps_first_and_names_the_order_since_pytorch_1_1():
+    optimizer = make_optimizer(lrs=(1.0,))
+    scheduler = transformers.get_scheduler("linear", optimizer, num_warmup_steps=4, num_training_steps=20)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lrs = []
+        for _ in range(5):
+            scheduler.step()
+            lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+    assert [warning.category for warning in caught] == [UserWarning]
+    message = str(caught[0].message)
+    assert "In PyTorch 1.1.0 and later, you should call them in the opposite order" in message
+    assert "skipping the first value of the learning rate schedule" in message
+    assert lrs == [0.25, 0.5, 0.75, 1.0, 15 / 16]  # steps 1 to 5 of the schedule: its first value, 0, is never used
