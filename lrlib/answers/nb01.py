@@ -70,7 +70,8 @@ def radam_first_step(prediction, radam_step, adam_step) -> Feedback:
 
 
 def _shortest(answer, what: str, beta2: float, hints: list[str], why: str) -> Feedback:
-    """Right when ``answer`` (a multiple of STEP) trains both seeds and STEP steps less does not, on this CPU."""
+    """Right when ``answer`` (a multiple of STEP) trains both seeds and STEP and 2 * STEP steps less do not, on
+    this CPU (the second catches most answers of a halving search, which can stop on a later edge)."""
     if unanswered(answer):
         return Feedback(f"{NOT_YET} set {what} to a number of warmup steps (0 to {RUN_STEPS}, in steps of {STEP}), "
                         "then run this cell again; it trains two seeds with it, a few seconds each.")
@@ -88,6 +89,12 @@ def _shortest(answer, what: str, beta2: float, hints: list[str], why: str) -> Fe
     if shorter is not None and _trains(shorter):
         return wrong(what, f"with {length} warmup steps {_shown(losses)}: it trains, but {STEP} steps less "
                             "trains too.", hints)
+    # a halving search can stop on a later edge (a length that trains above one that does not): two below
+    two_below = _final_losses(length - 2 * STEP, beta2) if length >= 2 * STEP else None
+    if two_below is not None and _trains(two_below):
+        return wrong(what, f"with {length} warmup steps {_shown(losses)}, and {STEP} steps less does not train, but "
+                            f"{2 * STEP} steps less trains: near the edge the end loss jumps around, so count up "
+                            "from 0.", hints)
     tried = f"; with {length - STEP}, {_shown(shorter)}" if shorter is not None else ""
     return right(what, f"with {length} warmup steps {_shown(losses)}, both below {TRAINED_BELOW}{tried}. {why}")
 
@@ -95,7 +102,7 @@ def _shortest(answer, what: str, beta2: float, hints: list[str], why: str) -> Fe
 def shortest_warmup(answer) -> Feedback:
     """Exercise (experiment): the shortest warmup, in steps of 10, with which the post-LN Transformer
     trains at peak lr 3e-2 (seeds 0 and 1 below 0.7 held-out loss). Right: the length trains and 10
-    steps less does not, on the learner's own CPU."""
+    and 20 steps less do not, on the learner's own CPU."""
     return _shortest(
         answer, "shortest_warmup", 0.999,
         hints=["Scan upwards from 0 in steps of 10 with the widget above, and read both seeds at each length.",

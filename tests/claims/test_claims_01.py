@@ -232,3 +232,41 @@ def test_shortest_warmup_wants_the_first_length_that_trains_and_its_hints_restar
     assert "trains too" in longer and "Hint 2 of 3" in longer
     assert nb01.shortest_warmup(30).solved
     assert "Hint 1 of 3" in nb01.shortest_warmup(10).message
+
+
+def test_shortest_warmup_refuses_a_later_edge_where_20_steps_less_trains(monkeypatch):
+    """With made-up end losses: 50 trains and 40 does not, but 30 does (a halving search can stop at 50)."""
+    from lrlib import exercises
+    from lrlib.answers import nb01
+
+    exercises._wrong_tries.clear()
+    made_up = {10: [0.8, 0.9], 20: [0.65, 0.75], 30: [0.55, 0.6], 40: [0.6, 0.72], 50: [0.5, 0.5]}
+    monkeypatch.setattr(nb01, "_final_losses", lambda warmup, beta2=0.999: made_up[warmup])
+    refused = nb01.shortest_warmup(50)
+    assert not refused.solved and "20 steps less trains" in refused.message
+    assert nb01.shortest_warmup(30).solved
+
+
+def test_the_sorting_transformers_first_gradients_are_below_1_in_size_so_radams_first_steps_are_small():
+    """Notebook 01 (Going further, RAdam): at step 1 every gradient of the post-LN model is at most about 0.25
+    in size (seed 0, the run's first batch), so RAdam's momentum steps lr * g are smaller than Adam's lr."""
+    import torch.nn.functional as F
+
+    from lrlib.experiments import VOCABULARY, TinyTransformer, deterministic, sorting_batch
+
+    with deterministic(0):
+        model = TinyTransformer(max_length=16)
+        inputs, targets = sorting_batch(torch.Generator().manual_seed(1_000), 32)
+        F.cross_entropy(model(inputs)[:, 8:].reshape(-1, VOCABULARY), targets.reshape(-1)).backward()
+    largest = max(p.grad.abs().max().item() for p in model.parameters() if p.grad is not None)
+    assert 0.1 < largest < 0.4
+
+
+def test_radam_adds_eps_to_sqrt_v_not_to_sqrt_v_hat():
+    """PyTorch's RAdam divides by (sqrt(v_t) + eps) / sqrt(1 - beta2^t), unlike Adam's sqrt(v_hat_t) + eps."""
+    beta2, eps, t, g = 0.999, 0.1, 6, torch.tensor([0.05])
+    step = moves(torch.optim.RAdam, grad=g, steps=t, eps=eps)[-1]
+    expected = -0.01 * rectification(t, beta2) * g * math.sqrt(1 - beta2**t) / (g.abs() * math.sqrt(1 - beta2**t) + eps)
+    torch.testing.assert_close(step, expected, rtol=1e-4, atol=0)
+    adam_like = -0.01 * rectification(t, beta2) * g / (g.abs() + eps)
+    assert not torch.allclose(step, adam_like, rtol=1e-2)
