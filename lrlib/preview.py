@@ -150,8 +150,9 @@ def _flags(name, group_lrs, default_lr, kwargs, *, num_training_steps, num_warmu
     for param in floors if others else ():
         value = kwargs.get(param, schedule.param(param).default)
         ends = ", ".join(f"group {g} ends at {group_lrs[g] * value / default_lr:.3g}" for g in others)
-        flags.append(Flag("absolute floor", f"{param}={value:g} is an absolute lr, divided by "
-                                            f"optimizer.defaults['lr']={default_lr:g}: only groups at that lr end "
+        flags.append(Flag("absolute floor", f"{param}={value:g} is given as a learning rate, divided "
+                                            f"by optimizer.defaults['lr']={default_lr:g}, and applied as a ratio "
+                                            f"to every group: only groups at that lr end "
                                             f"at {value:g}; {ends}. For the same floor in every group, build one "
                                             "LambdaLR with one lambda per group (two schedulers on one optimizer "
                                             "overwrite each other); for a floor that is a share of each group's "

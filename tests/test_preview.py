@@ -85,6 +85,8 @@ def two_groups(lrs=(1e-3, 1e-4)):
 def test_flag_absolute_floor_across_groups_with_other_lrs_and_not_with_a_ratio_or_one_lr():
     (flag,) = preview_run("polynomial", optimizer=two_groups(), epochs=1, num_batches=20, lr_end=1e-5).flags
     assert flag.pitfall == "absolute floor" and "group 1 ends at 1e-06" in flag.message
+    assert ("given as a learning rate, divided by optimizer.defaults['lr']=0.001, and applied as a ratio to "
+            "every group" in flag.message)
     (flag,) = preview_run("cosine_with_min_lr", optimizer=two_groups(), epochs=1, num_batches=20, min_lr=1e-5).flags
     assert flag.pitfall == "absolute floor"
     assert flags(preview_run("cosine_with_min_lr", optimizer=two_groups(), epochs=1, num_batches=20,

@@ -33,18 +33,19 @@ def steps_at_zero(answer: Any, lrs: Sequence[float]) -> Feedback:
 def resume_schedule(answer: Any, band: str) -> Feedback:
     """Exercise (predict): a run planned for 12 steps (linear) is resumed after step 6 with twice the epochs;
     the 18 resumed steps train with "A" the saved schedule continued, "B" a new 24-step schedule from its
-    start, or "C" the 24-step schedule from step 6. ``band`` is the candidate closest to the real resumed run.
+    start, or "C" the 24-step schedule picked up at step 6 (after one step at the saved lr, its lrs from
+    step 7 on). ``band`` is the candidate closest to the real resumed run.
 
     >>> resume_schedule("C", "C")
     ✓ Good prediction: you predicted 'C'; the run gives 'C'. train() builds the scheduler for the new
     arguments (24 steps), then loads the saved scheduler state into it: the step (6) and the base lr
-    come back, the schedule's length does not (a LambdaLR saves no lambda). Only the first resumed step
-    trains at the saved lr; then the lr jumps to the 24-step schedule.
+    come back, the schedule's length does not (a LambdaLR saves none of its lambda's arguments). Only
+    the first resumed step trains at the saved lr; then the lr jumps to the 24-step schedule.
     >>> resume_schedule("A", "C")  # doctest: +ELLIPSIS
     ✗ Not quite: you predicted 'A'; the run gives 'C'. ...
     """
     return check_prediction(answer, band, what="resumed_schedule", choices="ABC",
                             why="train() builds the scheduler for the new arguments (24 steps), then loads the saved "
                                 "scheduler state into it: the step (6) and the base lr come back, the schedule's "
-                                "length does not (a LambdaLR saves no lambda). Only the first resumed step trains at "
+                                "length does not (a LambdaLR saves none of its lambda's arguments). Only the first resumed step trains at "
                                 "the saved lr; then the lr jumps to the 24-step schedule.")
