@@ -32,7 +32,7 @@ def first_lrs(prediction: Any, measured: Any) -> Feedback:
 
 
 def largest_warmup(answer: Any) -> Feedback:
-    """Exercise 2 (widget): the largest num_warmup_steps with which constant_with_warmup, T = 20, still reaches the peak.
+    """Exercise 3 (widget): the largest num_warmup_steps with which constant_with_warmup, T = 20, still reaches the peak.
 
     >>> largest_warmup(19).solved, largest_warmup(20).solved
     (True, False)
@@ -49,7 +49,7 @@ def largest_warmup(answer: Any) -> Feedback:
 
 
 def constant_first_lr(prediction: Any, measured: Any) -> Feedback:
-    """Exercise 3 (predict): the first lr of get_scheduler("constant", num_warmup_steps=100), peak 1e-3."""
+    """Exercise 2 (predict): the first lr of get_scheduler("constant", num_warmup_steps=100), peak 1e-3."""
     return check_prediction(prediction, measured, what="lr_first_step_constant", rel_tol=1e-6,
-                            why="'constant' has no warmup: get_scheduler drops num_warmup_steps without a "
-                                "word, so the very first step already runs at the full peak.")
+                            why="'constant' has no warmup, whatever num_warmup_steps says, so the very first "
+                                "step already runs at the full peak.")

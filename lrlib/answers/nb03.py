@@ -33,8 +33,10 @@ def which_curve(prediction: Any, measured: Any) -> Feedback:
     actual = next(label for label, curve in CANDIDATES.items() if np.allclose(curve, measured, rtol=1e-9, atol=1e-12))
     return check_prediction(prediction, actual, what="my_curve", choices=list(CANDIDATES),
                             why="linear reaches the full peak exactly at W = 400, then falls on one straight "
-                                "line to 0 at T = 1200, and stays at 0 for every step after T. A starts its "
-                                "decay at step 0, B decays for T steps after the warmup, D stops at a floor.")
+                                "line to 0 at T = 1200, and stays at 0 for every step after T. A never reaches "
+                                "the peak: its decay starts at step 0, so it tops out near 0.75 of the peak at "
+                                "step 300. B is still above 0 at T (it decays for T steps after the warmup); D "
+                                "stops at a floor of 0.1.")
 
 
 def warmup_for_one_percent(answer: Any) -> Feedback:

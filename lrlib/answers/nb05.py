@@ -18,8 +18,10 @@ def fractional_end(prediction, actual) -> Feedback:
 def first_restart_warmup(answer) -> Feedback:
     """Exercise (widget): num_warmup_steps that puts the first restart (num_cycles=3, T=1950) at step 1000."""
     what = "warmup_for_restart_at_1000"
-    hints = ["Move num_warmup_steps and watch the first jump: a longer warmup moves it right.",
-             "The first restart comes at W + (T - W) / 3. Set that equal to 1000 and solve for W."]
+    hints = ["The three cycles share the T - W steps the warmup leaves, so the first restart comes at "
+             "W + (T - W) / 3. Set that equal to 1000 and solve for W.",
+             "W + (1950 - W) / 3 = 1000 gives 2W / 3 = 1000 - 650. Then set that warmup on the slider and "
+             "check that the first jump is near step 1000."]
     if unanswered(answer):
         return check_number(answer, 525, what=what)
     if not is_number(answer) or float(answer) != int(answer):

@@ -27,7 +27,7 @@ def lr_end_above_lr(answer) -> Feedback:
     """
     return check_choice(
         answer, "B", what="lr_at_or_below_lr_end", choices="ABC",
-        hints=["transformers divides lr_end by the optimizer's lr (see The formula), and the decay goes *down* "
+        hints=["transformers divides lr_end by the optimizer's lr (see The formula), and the decay goes down "
                "to that ratio. What is the ratio once the lr is at or below lr_end?",
                "Move the lr slider below 1e-5 and read the message line above the plot."],
         why="transformers divides lr_end by the optimizer's default lr, optimizer.defaults['lr'], and every group "

@@ -46,3 +46,9 @@ def test_article_plot_loop_reads_each_lr_one_step_late_and_never_shows_step_0():
     assert used[0] == 0.0 and 0.0 not in learning_rates[:100]
     assert learning_rates[0] == 1e-3 / 100  # the plot starts at the lr of the second step
     assert learning_rates == used[1:].tolist()  # point k is the lr of step k + 1
+
+
+def test_first_curve_is_near_7e_10_of_the_peak_at_step_1949_and_0_at_step_1950():
+    curve = lrlib.lr_curve("cosine", 1951, lr=1e-3, num_warmup_steps=100, num_training_steps=1950)
+    assert 6.5e-10 < curve[1949] < 7.5e-10
+    assert curve[1950] == 0.0
