@@ -289,7 +289,8 @@ def map_text(contents: dict) -> str:
             f"About {total} minutes in all, doing the exercises{extra}. The minutes are an estimate from counts "
             "(prose at 200 words a minute, 15 s per code cell, 2 to 6 minutes per exercise by kind: "
             "`tools/study_time.py`), not a measurement of learners. Read 00 and 01 first; 02 to 07 take one "
-            "family of schedules each and can be read in any order; 08 and 09 are about the mistakes that bite "
+            "family of schedules each, best in order (03 builds on 02, 04 on 02 and 03, 05 on 04, 06 on 03 and "
+            "04, 07 on 03 and 04); 08 and 09 are about the mistakes that bite "
             "in real training scripts; 10 is a playground for everything; 11 trains one model under every "
             "schedule to show what a schedule changes; 12 follows the schedule into transformers' Trainer and "
             "accelerate; 13 checks what you have learned.")
