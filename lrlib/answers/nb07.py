@@ -7,7 +7,7 @@ A learner's number may come as a 0-d numpy array or tensor; the shared checks ta
 (True, True, True)
 """
 
-from ..exercises import Feedback, check_number, check_prediction
+from ..exercises import WRONG, Feedback, check_number, check_prediction, is_number
 
 VASWANI_WARMUP = 4000
 """Vaswani et al.'s warmup: their lrate(n) peaks at update n = 4000."""
@@ -24,8 +24,14 @@ def peak_update(prediction, measured) -> Feedback:
 
 def stable_steps(answer) -> Feedback:
     """Exercise: num_stable_steps to rebuild a WSD schedule (W=100, D=120) resumed from a stable-phase
-    checkpoint at step 1000 so that the run ends at step 1200."""
+    checkpoint at step 1000 so that the run ends at step 1200.
+
+    >>> print(stable_steps(980.5))
+    ✗ Not quite: num_stable_steps = 980.5 is not a whole number: it counts steps.
+    """
     warmup, decay, end = 100, 120, 1200
+    if is_number(answer) and float(answer) != int(float(answer)):
+        return Feedback(f"{WRONG} num_stable_steps = {float(answer):g} is not a whole number: it counts steps.")
     return check_number(answer, end - warmup - decay, what="num_stable_steps",
                         hints=["The rebuilt scheduler resumes at step 1000 of a curve that starts at step 0, "
                                "not at the checkpoint.",

@@ -34,8 +34,8 @@ def encoder_floor(prediction, actual) -> Feedback:
     return check_prediction(
         prediction, actual, what="encoder_last_lr", rel_tol=0.01,
         why="Without lr=, optimizer.defaults['lr'] is AdamW's own default, 1e-3, which no group uses. "
-            "transformers divides lr_end by it once, 1e-6 / 1e-3 = 1e-3, and that ratio multiplies every group's "
-            "own lr: the encoder ends at 2e-5 × 1e-3 = 2e-8 and the head at 1e-7, both below the floor you asked for.")
+            "transformers divides lr_end by it once (1e-6/1e-3=1e-3), and that ratio multiplies every group's "
+            "own lr: the encoder ends at 2e-5×1e-3=2e-8 and the head at 1e-7, both below the floor you asked for.")
 
 
 def one_lr_for_both(answer) -> Feedback:

@@ -51,6 +51,17 @@ def more_gpus(answer) -> Feedback:
                             "(linear, 6 % warmup).")
 
 
+#: Hints per wrong choice: each questions the premise of the choice made, then points to the curve's start.
+_EARLY_PEAK_HINTS = {
+    "A": ["Does a schedule ever see the warmup ratio? The form turns it into one whole num_warmup_steps, "
+          "and the explorer passes that number to every schedule.",
+          "Where does the curve start at step 0, and at which step does (s+1)/W reach 1?"],
+    "B": ["Where does the curve start at step 0: near 0, or at the floor (10% of the peak)?",
+          "At which step does (s+1)/W reach 1, and at which does s/W?"],
+    "C": ["Where does the curve start at step 0, and at which step does (s+1)/W reach 1?"],
+}
+
+
 def early_peak(answer) -> Feedback:
     """Widget: why cosine_warmup_with_min_lr peaks a step before num_warmup_steps (worked example's plan):
     "A" one warmup step fewer, "B" the floor lifts the warmup, "C" a warmup multiplier (s + 1) / W.
@@ -67,10 +78,7 @@ def early_peak(answer) -> Feedback:
     expected = ("C" if math.isclose(starts, 1 / warmup) else "B" if math.isclose(starts, FLOOR["min_lr_rate"])
                 else "A")
     return check_choice(answer, expected, what="early_peak_reason", choices="ABC",
-                        hints=["Does a schedule ever see the warmup ratio? The form turns it into one whole "
-                               "num_warmup_steps, and the explorer passes that number to every schedule.",
-                               "Where does the curve start at step 0: at 0, or at the floor? And at which step does "
-                               "(s + 1) / W reach 1?"],
+                        hints=_EARLY_PEAK_HINTS.get(answer, _EARLY_PEAK_HINTS["C"]),
                         why="it counts one step ahead: its warmup multiplier (s + 1) / W reaches 1 at step W - 1 "
                             "and starts at 1/W rather than 0, and its decay runs one step ahead too. The form "
                             "gives every schedule the same whole number of warmup steps, and the floor acts only "

@@ -13,6 +13,8 @@ from ..outcomes import Outcome, lowest, summarize, train_digits
 #: The peaks the experiment exercise accepts: 20 to 100 times below the notebook's 0.1.
 LOW_PEAKS = (0.001, 0.005)
 _PAIR = ("constant_with_warmup", "linear")
+#: The schedule Exercise 1 leaves out: its seeds spread too widely for five of them to settle it.
+LEFT_OUT = "inverse_sqrt"
 
 
 def _names(prediction: Any) -> set[str] | None:
@@ -27,7 +29,7 @@ def _names(prediction: Any) -> set[str] | None:
 def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     """Exercise (predict): which schedules are *not* tied with the best (lowest mean final training loss),
     every one of their runs ending above every run of the best? The others' ranges over the seeds overlap
-    the best's (``lrlib.outcomes.lowest``).
+    the best's (``lrlib.outcomes.lowest``). ``inverse_sqrt`` is not counted either way (``LEFT_OUT``).
 
     >>> runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
     ...         for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]}.items()
@@ -37,7 +39,7 @@ def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     """
     names = list(dict.fromkeys(outcome.schedule for outcome in outcomes))
     tied = lowest(outcomes)
-    actual = [name for name in names if name not in tied]
+    actual = [name for name in names if name not in tied and name != LEFT_OUT]
     if unanswered(prediction):
         return check_prediction(prediction, actual, what="not_tied")
     chosen = _names(prediction)
@@ -48,13 +50,12 @@ def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     if unknown:
         return Feedback(f"{WRONG} {', '.join(map(repr, unknown))}: not a schedule of this run. The schedules: "
                         f"{', '.join(map(repr, names))}.")
-    return check_prediction([name for name in names if name in chosen], actual, what="not_tied",
+    return check_prediction([name for name in names if name in chosen and name != LEFT_OUT], actual, what="not_tied",
                             why="The flat schedules keep the peak to the end, so the weights keep bouncing. "
                                 "warmup_stable_decay reaches 0 too, but only after 140 steps at the peak (steps 20 "
                                 "to 159): its 40 steps of decay do not catch up with schedules whose lr falls from step 20 on. Reaching "
                                 "exactly 0 is not what counts: cosine_with_min_lr stops at a tenth of the peak and "
-                                "is among the lowest. inverse_sqrt is tied too, though its lr stays at a third of "
-                                "the peak: its runs spread widely, and its luckiest ones land among the best's.")
+                                "is among the lowest.")
 
 
 def lower_peak(answer: Any, outcomes: Sequence[Outcome]) -> Feedback:
@@ -79,7 +80,4 @@ def lower_peak(answer: Any, outcomes: Sequence[Outcome]) -> Feedback:
                f"linear {loss[_PAIR[1]][0]:.2f}; at 0.1 they were {at_high[_PAIR[0]][0]:.2f} and "
                f"{at_high[_PAIR[1]][0]:.2f}.")
     return check_prediction(predicted, lower, what="my_lower_schedule",
-                            why=numbers + " The order flips. A likely reading: at a small peak the steps are "
-                                "already small, so the decay has little bouncing to remove, and what limits the loss "
-                                "is how far 200 small steps get; linear's average lr is about half the peak, so it "
-                                "gets less far. The decay paid off at 0.1 because 0.1 was large.")
+                            why=numbers + " Explain the order in one sentence, then open the solution.")

@@ -32,11 +32,11 @@ def num_cycles_curve(answer) -> Feedback:
                      num_cycles=1.0)
     expected = next(letter for letter in LETTERS if np.allclose(quiz_curve(letter), asked))
     return check_choice(answer, expected, what="cosine_one_cycle", choices=LETTERS,
-                        hints=["For `cosine`, num_cycles counts whole cosine *waves* over the decay, not decays. "
+                        hints=["For cosine, num_cycles counts whole cosine waves over the decay, not decays. "
                                "What does one whole wave of a cosine do?",
                                "At step T the cosine's argument is 2π × num_cycles. Which curve is back at the "
                                "peak at the last step?"],
-                        why="for `cosine`, num_cycles=1.0 is one full wave: down to 0 halfway through the decay "
+                        why="for cosine, num_cycles=1.0 is one full wave: down to 0 halfway through the decay "
                             "and back up to the peak at step T. Only odd multiples of 0.5 end at 0.")
 
 
@@ -48,8 +48,8 @@ def mystery_schedule(answer) -> Feedback:
                                "Now the shape of the decay: does it leave the peak slowly (a flat top) or "
                                "steeply, and is it a straight line?"],
                         why="it falls steeply right after the warmup and flattens towards the end: a power curve "
-                            "(power=2 here), which then stays at lr_end. `cosine` leaves the peak slowly and "
-                            "climbs back past T, `linear` is straight, `inverse_sqrt` never gets near 0.")
+                            "(power=2 here), which then stays at lr_end. cosine leaves the peak slowly and "
+                            "climbs back past T, linear is straight, inverse_sqrt never gets near 0.")
 
 
 RESTARTS = {"num_warmup_steps": 100, "num_training_steps": 1000, "num_cycles": 3}
@@ -91,11 +91,11 @@ def first_step(answer) -> Feedback:
     return check_choice(answer, expected, what="first_steps", choices=LETTERS,
                         hints=["A scheduler applies its multiplier f(0) as soon as it is created, before the "
                                "first optimizer step. During a warmup, f(s) = s / W: what is it at s = 0?",
-                               "Does `constant` have a warmup phase at all, whatever you pass it?"],
+                               "Does constant have a warmup phase at all, whatever you pass it?"],
                         why="(a) f(0) = 0 / W = 0, so the first step leaves the weights where they are; (b) with "
                             "num_warmup_steps=0 there is no warmup and the decay starts at the peak; (c) "
-                            "transformers' `constant` drops num_warmup_steps without a word and starts at the "
-                            "peak too (`constant_with_warmup` is the one that warms up).")
+                            "transformers' constant drops num_warmup_steps without a word and starts at the "
+                            "peak too (constant_with_warmup is the one that warms up).")
 
 
 FLOOR = {"group_lrs": (2e-5, 1e-4), "lr": 1e-4, "min_lr_rate": 0.1, "num_warmup_steps": 100,
@@ -133,7 +133,7 @@ def loop_steps(answer) -> Feedback:
                               drop_last=True)
     return check_number(answer, expected, what="optimizer_steps",
                         hints=["Start with len(loader): with drop_last=True only full batches of 24 count.",
-                               "The `or i + 1 == len(loader)` makes the last, shorter accumulation window of each "
+                               "The \"or i + 1 == len(loader)\" makes the last, shorter accumulation window of each "
                                "epoch step too: round the windows per epoch up."],
                         why="drop_last leaves 83 full batches an epoch; windows of 4 make 20 full ones plus a "
                             "last window of 3 batches that also steps, so 21 optimizer steps an epoch, 105 in 5.")
@@ -150,7 +150,7 @@ def trainer_warmup(answer) -> Feedback:
                         hints=["warmup_steps=0.1 is below 1, so it is a ratio of the Trainer's step count T. "
                                "Find T first: batches per epoch, then optimizer steps per epoch.",
                                "An epoch makes ⌈batches / gradient_accumulation_steps⌉ optimizer steps; the Trainer "
-                               "rounds ratio × T *up*."],
+                               "rounds ratio × T up."],
                         why="63 batches an epoch make ⌈63/4⌉ = 16 optimizer steps, so T = 48; a ratio below 1 "
                             "is rounded up, ⌈4.8⌉ = 5 warmup steps.")
 
@@ -167,9 +167,8 @@ def prepared_count(answer) -> Feedback:
                               prepared_by_accelerate=True)
     return check_number(answer, expected, what="prepared_num_training_steps",
                         hints=["How many times does accelerate step a prepared scheduler at each optimizer step?",
-                               f"At each optimizer step, every one of the {processes} processes steps its wrapped "
-                               f"scheduler {processes} times (num_processes). How far has it moved after the run's "
-                               f"{optimizer_steps} optimizer steps?"],
+                               "The schedule must be used up exactly when the run ends: count the scheduler's "
+                               "steps over the whole run, not the optimizer's."],
                         why=f"in every process, accelerate steps the prepared scheduler num_processes = {processes} "
                             f"times at every optimizer step, so the {optimizer_steps} optimizer steps are {expected} scheduler steps, and optimizer step k "
                             f"runs at the lr of step {processes}(k − 1) of {expected}, the same fraction of the way "
@@ -183,10 +182,10 @@ def buggy_line(answer) -> Feedback:
     return check_choice(answer, 9, what="bug_line", choices=range(1, 10),
                         hints=["The step count on line 1 is right for this loop. Which line runs more often than "
                                "optimizer.step()?",
-                               "Look at the indentation of each `.step()` call."],
-                        why="line 9 sits outside the `if`, so the scheduler steps on every batch, ACCUM times per "
+                               "Look at the indentation of each .step() call."],
+                        why="line 9 sits outside the \"if\", so the scheduler steps on every batch, ACCUM times per "
                             "optimizer step: the schedule ends after 1/ACCUM of the run. Indent it under the "
-                            "`if`, next to optimizer.step().")
+                            "\"if\", next to optimizer.step().")
 
 
 RESUME = {"lr": 1e-3, "num_warmup_steps": 100, "num_training_steps": 1000, "saved_at": 600, "more_steps": 50}
@@ -252,10 +251,10 @@ def wsd_phases(answer) -> Feedback:
                         hints=["With num_training_steps given, the stable phase lasts T − W − D steps. At which "
                                "step does the decay start?",
                                "Step 1800 is how far into the 400 decay steps? And what does WSD return once its "
-                               "three phases are over: does its cosine go on, as plain `cosine` does?"],
+                               "three phases are over: does its cosine go on, as plain cosine does?"],
                         why="the decay takes the last 400 steps, 1600 to 2000: at 1000 the lr is still at the "
                             "peak, at 1800 it is halfway down its half-cosine, 5e-4, and past the end WSD stays at "
-                            "min_lr_ratio (0) instead of climbing back. D is plain `cosine` with the same W and T.")
+                            "min_lr_ratio (0) instead of climbing back. D is plain cosine with the same W and T.")
 
 
 PLATEAU = {"lr": 1e-3, "factor": 0.5, "patience": 2}
@@ -274,7 +273,7 @@ def plateau_lr(answer) -> Feedback:
     for val_loss in VAL_LOSSES:
         scheduler.step(val_loss)
     return check_number(answer, optimizer.param_groups[0]["lr"], what="lr_after_plateau", rel_tol=1e-6,
-                        hints=["An epoch is bad when its loss does not beat the *best* so far, here 0.9, even if "
+                        hints=["An epoch is bad when its loss does not beat the best so far, here 0.9, even if "
                                "it beats the epoch before. The cut comes with the (patience + 1)-th bad epoch in "
                                "a row.",
                                "After a cut the count of bad epochs starts again from 0. Count from the epoch "
