@@ -23,7 +23,9 @@ def test_constant_ignores_num_warmup_steps_without_a_warning(caplog):
             logging.getLogger("transformers.optimization").debug("probe")  # the capture itself works
     finally:
         transformers_logger.removeHandler(caplog.handler)
-    assert [record.getMessage() for record in caplog.records] == ["probe"]
+    # the probe may be recorded twice (once more through the root logger, if another test made transformers'
+    # loggers propagate); nothing else may be recorded
+    assert {record.getMessage() for record in caplog.records} == {"probe"}
     assert lrs == [[1e-3, 5e-4]] * 3
 
 
