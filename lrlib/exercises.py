@@ -135,7 +135,7 @@ def is_number(value: Any) -> bool:
 def _plain(answer: Any) -> str:
     """An answer as the learner wrote it, a 0-d array or tensor as the number it holds."""
     number = _number(answer)
-    return repr(answer) if number is None or is_number(answer) and not hasattr(answer, "ndim") else f"{number:g}"
+    return repr(answer) if number is None or not hasattr(answer, "ndim") else f"{number:g}"
 
 
 def _direction(got: float, want: float) -> str:

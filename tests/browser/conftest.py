@@ -48,6 +48,15 @@ def _quiet_settings(folder: Path) -> Path:
     return folder
 
 
+def stop(server: subprocess.Popen) -> None:
+    """End a JupyterLab server: politely, then by force after 15 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 class Lab:
     """A running JupyterLab: its folder, and the URL that opens a notebook in it."""
 
@@ -103,11 +112,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.3)
         yield Lab(root, port, token)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .conftest import CHROMIUM, SCREENSHOTS
+from .conftest import CHROMIUM, SCREENSHOTS, stop
 from .test_explore_in_jupyterlab import ALL_CELLS_RAN, KERNEL_READY, NOTEBOOK, run_all_cells, wait_until
 
 pytestmark = pytest.mark.browser
@@ -108,11 +108,7 @@ def make_lab():
             time.sleep(0.3)
         yield printed.group(0), log_path
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         if SCREENSHOTS.parent.exists():  # artifacts/, kept by CI
             shutil.copy(log_path, SCREENSHOTS.parent / "make_lab.log")
         shutil.rmtree(base, ignore_errors=True)
