@@ -12,6 +12,7 @@ once on every call. The guard counts the inner scheduler's ``last_epoch``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 import warnings
@@ -34,13 +35,28 @@ PROBLEMS = {
 }
 """The kinds of problem ScheduleGuard reports, each at most once per guard."""
 
-_COUNTERS = ("num_training_steps", "steps", "optimizer_steps", "warnings", "_warned", "_start", "_peak_lr",
-             "_first_lr", "_scheduler_steps_since_optimizer", "_optimizer_steps_since_scheduler",
-             "_steps_before_wrap")
-"""What ``ScheduleGuard.state_dict()`` saves besides the scheduler's own state."""
 
-_GUARDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-"""optimizer -> weak reference to the guard whose hook it carries (one per optimizer)."""
+@dataclasses.dataclass
+class Counts:
+    """What a ``ScheduleGuard`` has counted: all of its state that changes, saved and restored as one.
+
+    ``steps`` is the scheduler's step (its ``last_epoch``), ``start`` where it was when counting
+    began, ``optimizer_steps`` the optimizer steps seen since; the two ``since`` counters are what
+    the order checks compare. ``steps_before_wrap`` is the optimizer's own step count when it was
+    wrapped (None: it had not stepped). ``first_lr`` and ``peak_lr`` are param group 0's lr at the
+    start and the highest seen. ``warned`` maps each kind of problem reported (see ``PROBLEMS``) to
+    its message.
+    """
+
+    steps: int
+    start: int
+    first_lr: float
+    peak_lr: float
+    steps_before_wrap: int | None
+    optimizer_steps: int = 0
+    scheduler_steps_since_optimizer: int = 0
+    optimizer_steps_since_scheduler: int = 0
+    warned: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _format_lr(lr: float) -> str:
@@ -89,15 +105,23 @@ def planned_steps(scheduler: Any) -> int | None:
     return sum(first.keywords[name] for name in schedule.length)
 
 
-def _hook(guard: weakref.ref) -> Any:
-    """An optimizer post-step hook that holds its guard weakly: a dropped guard stops counting."""
+class _Hook:
+    """The optimizer post-step hook of one guard, held weakly: a dropped guard stops counting."""
 
-    def after_optimizer_step(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
-        alive = guard()
-        if alive is not None:
-            alive._after_optimizer_step()
+    def __init__(self, guard: ScheduleGuard) -> None:
+        self.guard = weakref.ref(guard)
 
-    return after_optimizer_step
+    def __call__(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+        guard = self.guard()
+        if guard is not None:
+            guard._after_optimizer_step()
+
+
+def _guards_on(optimizer: torch.optim.Optimizer) -> list[ScheduleGuard]:
+    """The live guards whose hook ``optimizer`` carries, read from the optimizer's post-step hooks
+    (torch 2.x keeps them in ``_optimizer_step_post_hooks``, which has no public reader)."""
+    hooks = list(getattr(optimizer, "_optimizer_step_post_hooks", {}).values())
+    return [guard for guard in (hook.guard() for hook in hooks if isinstance(hook, _Hook)) if guard is not None]
 
 
 class ScheduleGuard:
@@ -116,9 +140,10 @@ class ScheduleGuard:
     accelerate-prepared scheduler is understood: the guard counts its inner scheduler's steps.
     Metric-driven schedulers (ReduceLROnPlateau) are refused: they have no planned length.
 
-    The optimizer hook holds the guard weakly, and a new guard on the same optimizer replaces
+    The optimizer hook holds the guard weakly, and a new guard on the same optimizer removes
     the old one's hook, so no hook outlives its guard; ``close()`` (or ``with``) removes it now.
-    ``state_dict()`` saves the scheduler's state and the guard's counters.
+    Everything the guard counts is one record, ``guard.counts`` (a ``Counts``);
+    ``state_dict()`` saves the scheduler's state and that record.
 
     >>> import lrlib
     >>> model = torch.nn.Linear(2, 1)
@@ -151,20 +176,12 @@ class ScheduleGuard:
         self._inner = inner
         self.num_training_steps = self._planned(num_training_steps)
         self._per_optimizer_step = _steps_per_optimizer_step(scheduler)
-        self.warnings: list[str] = []
-        self._warned: set[str] = set()
-        self.steps = int(getattr(inner, "last_epoch", 0))
-        self._start = self.steps
-        self.optimizer_steps = 0
-        self._scheduler_steps_since_optimizer = 0
-        self._optimizer_steps_since_scheduler = 0
-        self._steps_before_wrap = _optimizer_has_stepped(optimizer)
-        self._peak_lr = self._first_lr = self._lr()
-        previous = _GUARDS.get(optimizer)
-        if previous is not None and previous() is not None:
-            previous().close()
-        _GUARDS[optimizer] = weakref.ref(self)
-        self._handle = optimizer.register_step_post_hook(_hook(weakref.ref(self)))
+        steps, lr = int(getattr(inner, "last_epoch", 0)), self._lr()
+        self.counts = Counts(steps=steps, start=steps, first_lr=lr, peak_lr=lr,
+                             steps_before_wrap=_optimizer_has_stepped(optimizer))
+        for previous in _guards_on(optimizer):  # one guard counts an optimizer: the newest
+            previous.close()
+        self._handle = optimizer.register_step_post_hook(_Hook(self))
         weakref.finalize(self, self._handle.remove)
 
     def _planned(self, num_training_steps: Any) -> int:
@@ -187,9 +204,24 @@ class ScheduleGuard:
         return num_training_steps
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("scheduler", "_inner") or name.startswith("__"):
+        if name in ("scheduler", "_inner", "counts") or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.scheduler, name)
+
+    @property
+    def steps(self) -> int:
+        """The scheduler's step: how far into the schedule the run is."""
+        return self.counts.steps
+
+    @property
+    def optimizer_steps(self) -> int:
+        """The optimizer steps seen since the guard began counting."""
+        return self.counts.optimizer_steps
+
+    @property
+    def warnings(self) -> list[str]:
+        """The messages warned so far, one per kind of problem, in the order they came."""
+        return list(self.counts.warned.values())
 
     def __enter__(self) -> ScheduleGuard:
         return self
@@ -200,17 +232,14 @@ class ScheduleGuard:
     def close(self) -> None:
         """Remove the hook from the optimizer; the guard stops counting optimizer steps."""
         self._handle.remove()
-        if _GUARDS.get(self.optimizer) is not None and _GUARDS[self.optimizer]() is self:
-            del _GUARDS[self.optimizer]
 
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
 
     def _warn(self, kind: str, message: str) -> None:
-        if kind in self._warned:
+        if kind in self.counts.warned:
             return
-        self._warned.add(kind)
-        self.warnings.append(message)
+        self.counts.warned[kind] = message
         callers = [torch] + [sys.modules[name] for name in ("accelerate",) if name in sys.modules]
         warnings.warn(message, ScheduleWarning, stacklevel=user_stacklevel(*callers))
 
@@ -224,8 +253,9 @@ class ScheduleGuard:
             )
 
     def _check_restart(self) -> None:
-        if self._steps_before_wrap is not None and self.steps == 0:
-            taken = f"{self._steps_before_wrap} steps" if self._steps_before_wrap else "steps"
+        before = self.counts.steps_before_wrap
+        if before is not None and self.counts.steps == 0:
+            taken = f"{before} steps" if before else "steps"
             self._warn(
                 "restarted",
                 f"The optimizer had already taken {taken}, but the schedule starts again at step 0: warmup "
@@ -234,30 +264,32 @@ class ScheduleGuard:
             )
 
     def _after_optimizer_step(self) -> None:
-        if self.optimizer_steps == 0:
+        counts = self.counts
+        if counts.optimizer_steps == 0:
             self._check_restart()
-            if self._steps_before_wrap is None and self._scheduler_steps_since_optimizer == 1:
+            if counts.steps_before_wrap is None and counts.scheduler_steps_since_optimizer == 1:
                 self._warn(
                     "before_optimizer",
                     "scheduler.step() was called before the first optimizer.step(), so the schedule's first lr "
-                    f"({_format_lr(self._first_lr)}) was never used and every step runs one step ahead. Call "
+                    f"({_format_lr(counts.first_lr)}) was never used and every step runs one step ahead. Call "
                     "optimizer.step() first, then scheduler.step().",
                 )
-        self.optimizer_steps += 1
-        self._scheduler_steps_since_optimizer = 0
-        self._optimizer_steps_since_scheduler += 1
-        if self._optimizer_steps_since_scheduler == 2:
+        counts.optimizer_steps += 1
+        counts.scheduler_steps_since_optimizer = 0
+        counts.optimizer_steps_since_scheduler += 1
+        if counts.optimizer_steps_since_scheduler == 2:
             self._warn(
                 "optimizer_too_often",
-                f"optimizer.step() ran {self._optimizer_steps_since_scheduler} times without a scheduler.step() "
-                f"(optimizer steps: {self.optimizer_steps}, scheduler steps: {self.steps}). Step the scheduler "
+                f"optimizer.step() ran {counts.optimizer_steps_since_scheduler} times without a scheduler.step() "
+                f"(optimizer steps: {counts.optimizer_steps}, scheduler steps: {counts.steps}). Step the scheduler "
                 "after every optimizer step, not once per epoch, or the schedule lags behind training.",
             )
-        self._check_past_end(self._start + self.optimizer_steps * self._per_optimizer_step)
+        self._check_past_end(counts.start + counts.optimizer_steps * self._per_optimizer_step)
 
     def step(self, *args: Any, **kwargs: Any) -> None:
         """Step the wrapped scheduler (arguments are passed on) and check the loop."""
-        if self.optimizer_steps == 0:
+        counts = self.counts
+        if counts.optimizer_steps == 0:
             self._check_restart()
         before = self._inner.last_epoch
         self.scheduler.step(*args, **kwargs)
@@ -265,54 +297,60 @@ class ScheduleGuard:
             advanced = self._inner.last_epoch - before
             if advanced == 0:  # accelerate skipped it: no optimizer step happened (accumulation, overflow)
                 return
-            self.steps += advanced
+            counts.steps += advanced
         else:
-            self.steps += 1
-        self._optimizer_steps_since_scheduler = 0
-        self._scheduler_steps_since_optimizer += 1
-        self._peak_lr = max(self._peak_lr, self._lr())
-        if self._scheduler_steps_since_optimizer == 2:
+            counts.steps += 1
+        counts.optimizer_steps_since_scheduler = 0
+        counts.scheduler_steps_since_optimizer += 1
+        counts.peak_lr = max(counts.peak_lr, self._lr())
+        if counts.scheduler_steps_since_optimizer == 2:
             self._warn(
                 "scheduler_too_often",
-                f"scheduler.step() ran {self._scheduler_steps_since_optimizer} times without an "
-                f"optimizer.step() in between (scheduler steps: {self.steps}, optimizer steps: "
-                f"{self.optimizer_steps}). Under gradient accumulation, step the scheduler only when the "
+                f"scheduler.step() ran {counts.scheduler_steps_since_optimizer} times without an "
+                f"optimizer.step() in between (scheduler steps: {counts.steps}, optimizer steps: "
+                f"{counts.optimizer_steps}). Under gradient accumulation, step the scheduler only when the "
                 "optimizer steps.",
             )
-        self._check_past_end(self.steps)
+        self._check_past_end(counts.steps)
 
     def get_last_lr(self) -> list[Any]:
         """The wrapped scheduler's ``get_last_lr()``."""
         return self.scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        """``{"scheduler": the wrapped scheduler's state_dict(), "guard": the guard's counters}``."""
-        counters = {name: getattr(self, name) for name in _COUNTERS}
-        counters["warnings"], counters["_warned"] = list(self.warnings), sorted(self._warned)
-        return {"scheduler": self.scheduler.state_dict(), "guard": counters}
+        """``{"scheduler": the wrapped scheduler's state_dict(), "guard": {"num_training_steps": the plan,
+        "counts": the guard's counts as a dict}}``: plain values, for ``torch.save`` or JSON."""
+        return {"scheduler": self.scheduler.state_dict(),
+                "guard": {"num_training_steps": self.num_training_steps, "counts": dataclasses.asdict(self.counts)}}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Load a guard's ``state_dict()`` (scheduler and counters), or a bare scheduler's state;
+        """Load a guard's ``state_dict()`` (scheduler and counts), or a bare scheduler's state;
         then continue counting from there."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}.")
-        if set(state_dict) == {"scheduler", "guard"}:
-            self.scheduler.load_state_dict(state_dict["scheduler"])
-            counters = dict(state_dict["guard"])
-            if counters["num_training_steps"] != self.num_training_steps:
-                raise ValueError(
-                    f"The checkpoint's guard planned num_training_steps={counters['num_training_steps']}, this "
-                    f"one {self.num_training_steps}: resume with the same plan."
-                )
-            counters["_warned"] = set(counters["_warned"])
-            counters["warnings"] = list(counters["warnings"])
-            for name, value in counters.items():
-                setattr(self, name, value)
+        if set(state_dict) != {"scheduler", "guard"}:
+            self.scheduler.load_state_dict(state_dict)
+            counts = self.counts
+            counts.steps = int(getattr(self._inner, "last_epoch", counts.steps))
+            counts.start = counts.steps - counts.optimizer_steps
+            counts.peak_lr = max(counts.peak_lr, self._lr())
             return
-        self.scheduler.load_state_dict(state_dict)
-        self.steps = int(getattr(self._inner, "last_epoch", self.steps))
-        self._start = self.steps - self.optimizer_steps
-        self._peak_lr = max(self._peak_lr, self._lr())
+        saved = state_dict["guard"]
+        fields = {field.name for field in dataclasses.fields(Counts)}
+        if not isinstance(saved, dict) or set(saved) != {"num_training_steps", "counts"} or set(saved["counts"]) != fields:
+            raise ValueError(
+                "state_dict['guard'] is not what ScheduleGuard.state_dict() saves ({'num_training_steps', 'counts'}, "
+                f"counts with {sorted(fields)}): save the guard's state_dict() with this lrlib, or load the "
+                "scheduler's own state (state_dict['scheduler'])."
+            )
+        if saved["num_training_steps"] != self.num_training_steps:
+            raise ValueError(
+                f"The checkpoint's guard planned num_training_steps={saved['num_training_steps']}, this "
+                f"one {self.num_training_steps}: resume with the same plan."
+            )
+        self.scheduler.load_state_dict(state_dict["scheduler"])
+        counts = dict(saved["counts"])
+        self.counts = Counts(**{**counts, "warned": dict(counts["warned"])})
 
     def summary(self) -> str:
         """One sentence: the share of the schedule used and the last lr against the peak
@@ -320,7 +358,7 @@ class ScheduleGuard:
         share = 100 * self.steps / self.num_training_steps
         lr = self._lr()
         base = getattr(self._inner, "base_lrs", None)
-        peak = max(self._peak_lr, float(base[0])) if base else self._peak_lr
+        peak = max(self.counts.peak_lr, float(base[0])) if base else self.counts.peak_lr
         ratio = f"{100 * lr / peak:.0f}% of peak" if peak > 0 else "peak 0"
         return (
             f"stepped {self.steps} of {self.num_training_steps} planned steps ({share:.0f}%); "

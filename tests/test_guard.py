@@ -170,7 +170,7 @@ def test_each_kind_warns_only_once_however_often_it_happens():
             guard.step()
             guard.step()
     guard, caught = run(loop)
-    kinds = sorted(guard._warned)
+    kinds = sorted(guard.counts.warned)
     assert kinds == ["optimizer_too_often", "past_end", "scheduler_too_often"]
     assert len(caught) == 3 == len(guard.warnings)
     assert set(kinds) <= set(PROBLEMS)
@@ -225,7 +225,7 @@ def test_summary_measures_a_one_cycle_schedule_against_its_highest_lr():
             guard.step()
         assert guard.summary().endswith("of peak")
         assert "= 100% of peak" not in guard.summary()
-        assert guard._peak_lr == pytest.approx(1.0)
+        assert guard.counts.peak_lr == pytest.approx(1.0)
 
 
 def test_guard_refuses_what_is_not_a_scheduler():
@@ -288,8 +288,10 @@ def test_state_dict_carries_the_guards_counters_and_a_resume_continues_them():
             optimizer.step()  # warns optimizer_too_often once
             guard.step()
             checkpoint = {"optimizer": optimizer.state_dict(), "scheduler": guard.state_dict()}
-    assert checkpoint["scheduler"]["guard"]["optimizer_steps"] == 7
-    assert checkpoint["scheduler"]["guard"]["_warned"] == ["optimizer_too_often"]
+    saved = checkpoint["scheduler"]["guard"]
+    assert saved["num_training_steps"] == T and saved["counts"]["optimizer_steps"] == 7
+    assert list(saved["counts"]["warned"]) == ["optimizer_too_often"]
+    assert json.loads(json.dumps(saved)) == saved  # plain values: torch.save(weights_only) and JSON both take it
 
     model, optimizer, scheduler = make_run()
     optimizer.load_state_dict(checkpoint["optimizer"])
@@ -392,3 +394,19 @@ def test_an_accelerate_prepared_scheduler_is_counted_by_its_inner_steps_without_
     assert run["warnings"] == []
     assert run["summary"] == "stepped 10 of 10 planned steps (100%); last lr 0 = 0% of peak"
     assert run["traced"] == [0.0, 0.0]
+
+
+def test_a_guard_state_from_elsewhere_is_refused_with_what_it_should_hold():
+    model, optimizer, scheduler = make_run()
+    with lrlib.ScheduleGuard(scheduler) as guard:
+        correct_loop(3)(model, optimizer, guard)
+        state = guard.state_dict()
+    _, _, fresh = make_run()
+    with lrlib.ScheduleGuard(fresh) as resumed:
+        with pytest.raises(ValueError, match=r"state_dict\['guard'\] is not what ScheduleGuard.state_dict\(\) saves"):
+            resumed.load_state_dict({"scheduler": state["scheduler"], "guard": {**state["guard"]["counts"]}})
+        assert resumed.steps == 0 and fresh.last_epoch == 0  # nothing loaded
+    _, _, longer = make_run(num_training_steps=2 * T)
+    with lrlib.ScheduleGuard(longer) as other_plan:
+        with pytest.raises(ValueError, match=rf"planned num_training_steps={T}, this one {2 * T}: resume with the same"):
+            other_plan.load_state_dict(state)
