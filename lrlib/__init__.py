@@ -14,7 +14,7 @@ import types
 from .compare import max_relative_difference, record_lrs
 from .guard import ScheduleGuard
 from .lookahead import trace
-from .schedules import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
+from .registry import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
 from .scheduler import get_scheduler, lr_curve
 from .preview import Flag, RunPreview, preview_run
 from .steps import TrainerSteps, trainer_steps, training_steps, warmup_steps

@@ -1,6 +1,6 @@
 """``explore()``: pick a schedule, move sliders, watch the curve and the transformers call change.
 
-Every control is built from the registry (``lrlib.schedules``): its kind, its usual range and
+Every control is built from the registry (``lrlib.registry``): its kind, its usual range and
 step, and where it starts. The explorer never changes a value silently: the settings given to
 ``explore()`` are checked exactly as ``get_scheduler`` checks them (a ValueError or TypeError
 naming the argument), a valid value outside a slider's usual range widens the range, and the
@@ -33,9 +33,10 @@ from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .plot import OKABE_ITO, WARMUP_COLOUR, _step_label, decimate, plot_curves
 from .scheduler import lr_curve
-from .schedules import (
-    COMMON_PARAMS, CURVE_NAMES, LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
-    Relative,
+from .controls import Relative
+from .domains import LR
+from .registry import (
+    COMMON_PARAMS, CURVE_NAMES, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
 )
 from .validate import check_flag, check_param, check_value, curve_schedule_for
 
@@ -152,16 +153,11 @@ def _sig(value: float, digits: int = 3) -> float:
     return float(f"{value:.{digits}g}")
 
 
-def _resolve(bound: Any, values: dict[str, Any], whole_number: bool) -> Any:
-    """A control's bound or start: a number, or ``Relative`` to the current lr or training length."""
-    return bound.value(values, whole_number) if isinstance(bound, Relative) else bound
-
-
 def start_value(param: Param, values: dict[str, Any]) -> Any:
     """What a parameter's control shows before the user touches it (when nothing is given)."""
     control = param.control
     if control.start is not None:
-        return _resolve(control.start, values, param.kind is int)
+        return control.at("start", values, param.kind is int)
     if param.default is not None and param.default is not REQUIRED:
         return param.default
     return param.domain.low if param.domain.low not in (None, LR) else 0
@@ -178,8 +174,8 @@ def _control(param: Param, value: Any, values: dict[str, Any]) -> widgets.Widget
     if param.domain.kind == "flag":
         return widgets.Checkbox(value=value, indent=False, description=description)
     control = param.control
-    low = _resolve(control.low, values, param.kind is int)
-    high = _resolve(control.high, values, param.kind is int)
+    low = control.at("low", values, param.kind is int)
+    high = control.at("high", values, param.kind is int)
     if param.name == NUM_TRAINING_STEPS.name:
         return StepsControl(value, high=high, limit=MAX_STEPS, **common)
     if param.kind is int:
@@ -379,7 +375,7 @@ class Explorer(widgets.VBox):
                 inner, declared = _inner(control), control.param.control.high
                 if not isinstance(declared, Relative):
                     continue
-                high = _resolve(declared, values, control.param.kind is int)
+                high = control.param.control.at("high", values, control.param.kind is int)
                 if isinstance(inner, widgets.FloatLogSlider):
                     high = math.ceil(math.log10(high))
                 inner.max = max(high, inner.min)

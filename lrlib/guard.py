@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from .lookahead import metric_driven
-from .schedules import SCHEDULES
+from .registry import SCHEDULES
 from .validate import ScheduleWarning, check_step_count, user_stacklevel
 
 PROBLEMS = {

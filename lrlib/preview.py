@@ -35,7 +35,8 @@ import torch
 
 from .lookahead import _TORCH_ORDER_WARNINGS, metric_driven, trace
 from .scheduler import lr_curve
-from .schedules import LR, SCHEDULES
+from .domains import LR
+from .registry import SCHEDULES
 from .steps import trainer_steps, training_steps
 from .validate import ScheduleWarning, check_flag, check_kwargs, check_step_count, curve_schedule_for, resolve
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
-from .schedules import registry_text
+from .registry import SCHEDULES, Schedule
 from .validate import check_kwargs, check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
 
 _PLATEAU_ARGUMENTS = tuple(inspect.signature(ReduceLROnPlateau).parameters)[1:]
@@ -53,7 +53,7 @@ def get_scheduler(
     refuses bad arguments instead of training with a wrong schedule.
 
     Every param group's lr is ``initial_lr * f(step)`` with ``f`` the closed form of ``name``
-    in ``lrlib.schedules``. The lambda is a ``functools.partial`` of a module-level function,
+    in ``lrlib.schedules``, its arguments checked against ``lrlib.registry``. The lambda is a ``functools.partial`` of a module-level function,
     so ``torch.save(scheduler)`` and ``state_dict()``/``load_state_dict()`` resume exactly.
 
     >>> model = torch.nn.Linear(2, 1)
@@ -89,10 +89,22 @@ def get_scheduler(
     return LambdaLR(optimizer, functools.partial(schedule.function, **kwargs))
 
 
+def _arguments_text(schedule: Schedule) -> str:
+    """One schedule's arguments, one per line, as ``help(get_scheduler)`` lists them."""
+    lines = [f"{schedule.name}: {schedule.summary}"]
+    steps = {"num_warmup_steps": schedule.warmup, "num_training_steps": schedule.training}
+    lines += [f"    {name}: {use}" for name, use in steps.items() if use != "required"]
+    for param in schedule.params:
+        lines.append(f"    {param.name}: {param.domain.text()}, {param.default_text()} ({param.doc})")
+    lines += [f"    {group.text()}" for group in schedule.alternatives]
+    lines += [f"    {relation.text()}" for relation in schedule.relations]
+    return "\n".join(lines)
+
+
 get_scheduler.__doc__ += (
     "\n    The schedules and their scheduler_specific_kwargs (each argument's valid values, its default, "
     "and which\n    arguments stand for the same thing or must agree), from lrlib.SCHEDULES:\n\n"
-    + "\n".join("    " + line for line in registry_text().splitlines())
+    + "\n".join("    " + line for schedule in SCHEDULES.values() for line in _arguments_text(schedule).splitlines())
     + "\n"
 )
 

@@ -3,7 +3,7 @@
 transformers accepts many wrong inputs silently (a float step count, a warmup longer than
 training, ``lr_end`` above the lr); here each one is a ``ValueError`` or ``TypeError``.
 ``resolve`` turns what a caller gave into the exact keyword arguments of a closed form, in one
-generic pass over the registry's declarations (``lrlib.schedules``): each argument against its
+generic pass over the registry's declarations (``lrlib.registry``): each argument against its
 domain, then the alternatives (exactly one of min_lr/min_lr_rate, ...), then the relations
 between arguments, then the computed defaults. No check here knows a schedule by name.
 """
@@ -21,9 +21,10 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from .schedules import (
-    COMMON_RELATIONS, CURVE_NAMES, LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, SCHEDULE_NAMES, SCHEDULES,
-    Domain, Param, Schedule, whole,
+from .domains import LR, Domain, whole
+from .registry import (
+    COMMON_RELATIONS, CURVE_NAMES, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, SCHEDULE_NAMES, SCHEDULES, Param,
+    Schedule,
 )
 
 

@@ -7,7 +7,7 @@ import transformers
 
 import lrlib
 from support import stepped_lrs
-from lrlib.schedules import CURVE_NAMES
+from lrlib.registry import CURVE_NAMES
 
 
 def run_snippet(code, num_steps):

@@ -25,7 +25,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch  # noqa: E402
 
 import lrlib  # noqa: E402
-from lrlib.schedules import COMMON_RELATIONS, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, default_text  # noqa: E402
+from lrlib.registry import COMMON_RELATIONS, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -39,7 +39,7 @@ LR = 1e-3
 
 
 def _param(param) -> str:
-    return f"`{param.name}`: {param.domain.text()}, {default_text(param)}"
+    return f"`{param.name}`: {param.domain.text()}, {param.default_text()}"
 
 
 def _formula(schedule) -> str:
@@ -106,8 +106,24 @@ def _with(schedule, name: str, value: Any) -> dict[str, Any]:
     return call
 
 
+def readable_outside(domain) -> list[Any]:
+    """Values of the right type just outside ``domain`` (one per finite end, a choice it lacks),
+    as round numbers a reader recognises."""
+    if domain.kind == "choice":
+        return [f"{domain.choices[0]}-not"]
+    values = []
+    for bound, is_open, sign in zip(domain.bounds(LR), (domain.low_open, domain.high_open), (-1, 1)):
+        if bound is None:
+            continue
+        if domain.kind == "whole":
+            values.append(int(bound) if is_open else int(bound) + sign)
+        else:
+            values.append(float(bound) if is_open else float(bound) + sign * (abs(bound) or 0.1))
+    return values
+
+
 def _outside(param) -> list[Any]:
-    values = param.domain.readable_outside(LR)
+    values = readable_outside(param.domain)
     if param.domain.kind == "whole":
         values += [param.examples[0] + 0.5, True]
     return values
