@@ -86,7 +86,8 @@ def test_a_learner_sees_not_yet_opens_the_solution_with_one_click_and_gets_a_tic
     solution_cell = cell(page, solution)
     solution_cell.scroll_into_view_if_needed()
     hidden_code = solution_cell.locator("details pre")
-    assert hidden_code.count() == 1 and not hidden_code.is_visible()
+    assert hidden_code.count() == 1, f"the solution cell shows {solution_cell.inner_text()!r}"
+    assert not hidden_code.is_visible(), "the solution is on show before the click"
     solution_cell.locator("details summary").click()
     assert hidden_code.is_visible()
     assert hidden_code.inner_text().strip() == code.strip()

@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from .conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,34 +69,51 @@ def run_all_cells(page) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
 
 
+def clear_all_outputs(page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Edit$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Clear Outputs of All Cells$")).click()
+
+
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
-ALL_CELLS_RAN = """() => {
-  const prompts = [...document.querySelectorAll('%s .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
-  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
-}""" % NOTEBOOK
-ANY_CELL_STARTED = """() => [...document.querySelectorAll('%s .jp-CodeCell .jp-InputArea-prompt')]
-  .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""" % NOTEBOOK
+PROMPTS = "[...document.querySelectorAll('%s .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent)" % NOTEBOOK
+ALL_CELLS_RAN = "() => { const prompts = %s; return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p)); }" % PROMPTS
+NO_CELL_RAN = "() => { const prompts = %s; return prompts.length > 0 && prompts.every(p => !/\\[(\\*|\\d+)\\]/.test(p)); }" % PROMPTS
+ANY_CELL_STARTED = "() => %s.some(p => /\\[(\\*|\\d+)\\]/.test(p))" % PROMPTS
+KERNEL_STATUS = "() => document.querySelector('%s .jp-Notebook-ExecutionIndicator')?.dataset.status" % NOTEBOOK
 KERNEL_READY = """() => !document.querySelector('.jp-Dialog')
   && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']")""" % NOTEBOOK
 
 
-def open_and_run_all(page, lab, notebook: str) -> None:
-    """Open a notebook, run every cell from the Run menu, and wait until none is left to run."""
-    lab.start_kernel(notebook)  # so JupyterLab attaches to it instead of asking which kernel to use
-    page.goto(lab.url(notebook))
+def run_all_and_wait(page, name: str, seconds: float = 300) -> None:
+    """Clear every output, run every cell from the Run menu, and wait until each has run.
+
+    Clearing first makes the numbered prompts proof of this run: a notebook with stored outputs shows
+    numbers before anything runs. ``seconds`` bounds a wait on a condition, not a pace.
+    """
     try:
-        wait_until(page, KERNEL_READY, 90)
-        page.wait_for_timeout(500)
+        wait_until(page, KERNEL_READY, 120)
         dismiss_kernel_dialog(page)
+        clear_all_outputs(page)
+        wait_until(page, NO_CELL_RAN, 30, after_dialog=lambda: clear_all_outputs(page))
         run_all_cells(page)
         try:
-            wait_until(page, ANY_CELL_STARTED, 20, after_dialog=lambda: run_all_cells(page))
+            wait_until(page, ANY_CELL_STARTED, 30, after_dialog=lambda: run_all_cells(page))
         except TimeoutError:  # on a busy machine the menu's click can come before the notebook takes it
             run_all_cells(page)
-        wait_until(page, ALL_CELLS_RAN, 120, after_dialog=lambda: run_all_cells(page))
-    except Exception:
-        page.screenshot(path=REPO / "artifacts" / "screenshots" / f"failed_run_{Path(notebook).stem}.png")
-        raise
+        wait_until(page, ALL_CELLS_RAN, seconds, after_dialog=lambda: run_all_cells(page))
+    except Exception as error:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"failed_run_{Path(name).stem}.png")
+        errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        raise AssertionError(f"{name}: not every cell ran; prompts {page.evaluate('() => ' + PROMPTS)}, "
+                             f"kernel {page.evaluate(KERNEL_STATUS)}, errors {errors.all_inner_texts()}") from error
+
+
+def open_and_run_all(page, lab, notebook: str) -> None:
+    """Open a notebook, then run every cell from the Run menu and wait until each has run."""
+    lab.start_kernel(notebook)  # so JupyterLab attaches to it instead of asking which kernel to use
+    page.goto(lab.url(notebook))
+    run_all_and_wait(page, notebook)
 
 
 def assert_no_traceback(page) -> None:

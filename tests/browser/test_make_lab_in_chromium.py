@@ -28,7 +28,7 @@ import nbformat
 import pytest
 
 from .conftest import CHROMIUM, SCREENSHOTS, stop
-from .test_explore_in_jupyterlab import ALL_CELLS_RAN, KERNEL_READY, NOTEBOOK, run_all_cells, wait_until
+from .test_explore_in_jupyterlab import NOTEBOOK, run_all_and_wait
 
 pytestmark = pytest.mark.browser
 
@@ -137,9 +137,10 @@ def test_the_url_make_lab_prints_opens_notebook_00_whose_kernel_runs_without_the
     open_url(page, url, FIRST, reset=False)  # the URL exactly as printed
     title = json.loads((REPO / "notebooks/contents.json").read_text())["notebooks"][0]["title"]
     assert page.locator(f"{NOTEBOOK} h1").first.inner_text().startswith(f"00 · {title}")
-    wait_until(page, KERNEL_READY, 90)
-    run_all_cells(page)
-    wait_until(page, ALL_CELLS_RAN, 180, after_dialog=lambda: run_all_cells(page))
+    try:
+        run_all_and_wait(page, FIRST)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nmake lab's log ends:\n{log_path.read_text()[-3000:]}") from None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "make_lab_00.png")
     log = log_path.read_text()
