@@ -13,21 +13,6 @@ from transformers import TrainingArguments
 import lrlib
 
 
-def test_the_articles_script_trains_for_1950_steps():
-    assert lrlib.training_steps(epochs=50, num_examples=1235, batch_size=32) == 1950
-    assert lrlib.training_steps(epochs=50, num_batches=39) == 1950
-
-
-def test_the_articles_len_train_loader_variant_shrinks_the_schedule_to_100_steps():
-    # Its commented variant sets the "size" to len(train_loader) == 39 batches and divides by 32 again:
-    # 50 * ceil(39 / 32) = 50 * 2 = 100 planned steps, for a loop that really takes 1950.
-    num_train_loader = len(DataLoader(range(1235), batch_size=32))
-    assert num_train_loader == 39
-    article_count = 50 * math.ceil(num_train_loader / 32)
-    assert article_count == lrlib.training_steps(epochs=50, num_examples=num_train_loader, batch_size=32) == 100
-    assert lrlib.training_steps(epochs=50, num_batches=num_train_loader) == 1950
-
-
 @pytest.mark.parametrize("accumulation, per_epoch", [(1, 39), (2, 20), (4, 10), (13, 3), (39, 1), (64, 1)])
 def test_accumulation_counts_the_final_partial_window(accumulation, per_epoch):
     assert lrlib.training_steps(epochs=3, num_batches=39, grad_accum_steps=accumulation) == 3 * per_epoch
@@ -143,3 +128,22 @@ def test_warmup_steps_refuses_a_ratio_outside_0_1(ratio, error, message):
 def test_warmup_steps_checks_num_training_steps(total, error):
     with pytest.raises(error, match="num_training_steps"):
         lrlib.warmup_steps(0.1, total)
+
+
+def test_a_swapped_warmup_steps_call_is_refused_as_swapped():
+    with pytest.raises(ValueError, match=r"look swapped: warmup_steps\(ratio, num_training_steps\), here "
+                                         r"warmup_steps\(0\.06, 1950\)"):
+        lrlib.warmup_steps(1950, 0.06)
+
+
+def test_the_step_plan_keeps_the_counts_training_steps_multiplies():
+    from lrlib.steps import StepPlan
+
+    plan = StepPlan.for_loop(epochs=3, num_examples=1235, batch_size=32, world_size=2, grad_accum_steps=4,
+                             prepared_by_accelerate=True)
+    batches = len(DataLoader(range(1235), batch_size=32,
+                             sampler=DistributedSampler(range(1235), num_replicas=2, rank=0, shuffle=False)))
+    assert (plan.batches, plan.updates) == (batches, math.ceil(batches / 4))
+    assert (plan.optimizer_steps, plan.scheduler_steps_per_optimizer_step) == (3 * plan.updates, 2)
+    assert plan.num_training_steps == 2 * plan.optimizer_steps == lrlib.training_steps(
+        epochs=3, num_examples=1235, batch_size=32, world_size=2, grad_accum_steps=4, prepared_by_accelerate=True)

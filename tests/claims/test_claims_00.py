@@ -1,8 +1,6 @@
 """Claims of notebook 00 (Start here) about the source article and transformers 5.23."""
 
-import math
-
-import torch
+import source_article
 import transformers
 
 import lrlib
@@ -18,33 +16,22 @@ def test_get_cosine_scheduler_with_warmup_does_not_exist_in_transformers():
 
 
 def test_article_script_as_written_counts_1950_steps():
-    # The article: epochs = 50, batch_size = 32, num_train_loader = 1235 (a count of examples).
-    assert 50 * math.ceil(1235 / 32) == 1950
-    assert lrlib.training_steps(epochs=50, num_examples=1235, batch_size=32) == 1950
-
-
-def test_article_commented_len_train_loader_variant_plans_a_schedule_19_5_times_too_short():
-    batches = math.ceil(1235 / 32)  # len(train_loader) for 1235 examples in batches of 32
-    variant = 50 * math.ceil(batches / 32)
-    assert (batches, variant) == (39, 100)
-    assert lrlib.training_steps(epochs=50, num_batches=batches) / variant == 19.5
+    article = source_article.step_count()
+    assert article["num_training_steps"] == 1950
+    assert lrlib.training_steps(epochs=article["epochs"], num_examples=article["num_train_loader"],
+                                batch_size=article["batch_size"]) == article["num_training_steps"]
 
 
 def test_article_plot_loop_reads_each_lr_one_step_late_and_never_shows_step_0():
     # The article's section 7 loop: its own nn.Linear(10, 2) and AdamW, then for every batch
     # optimizer.step(); scheduler.step(); learning_rates.append(optimizer.param_groups[0]['lr']).
-    T = 50 * math.ceil(1235 / 32)
-    optimizer = torch.optim.AdamW(torch.nn.Linear(10, 2).parameters(), lr=1e-3)
-    scheduler = transformers.get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=T)
-    learning_rates = []
-    for _ in range(T):
-        optimizer.step()
-        scheduler.step()
-        learning_rates.append(optimizer.param_groups[0]["lr"])
+    learning_rates = source_article.plotted_learning_rates("cosine", num_warmup_steps=100)
+    T = len(learning_rates)
     used = lrlib.record_lrs(lambda opt: transformers.get_scheduler(
-        "cosine", opt, num_warmup_steps=100, num_training_steps=T), T + 1)  # the lr each step runs at
+        "cosine", opt, num_warmup_steps=100, num_training_steps=T), T + 1, lr=1e-3)  # the lr each step runs at
+    assert T == source_article.step_count()["num_training_steps"]
     assert used[0] == 0.0 and 0.0 not in learning_rates[:100]
-    assert learning_rates[0] == 1e-3 / 100  # the plot starts at the lr of the second step
+    assert learning_rates[0] == used[1] == 1e-3 / 100  # the plot starts at the lr of the second step
     assert learning_rates == used[1:].tolist()  # point k is the lr of step k + 1
 
 

@@ -6,30 +6,34 @@ accelerate's behaviour is checked by reading its source (no multi-process run he
 
 import inspect
 import math
-import pathlib
 import warnings
 
 import pytest
+import source_article
 import torch
 import transformers
 from support import make_optimizer, stepped_lrs
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
-ARTICLE = pathlib.Path("/work/shared/seed/source-article.txt")
+import lrlib
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="the source article is not on this machine")
 def test_the_article_uses_the_literal_1235_and_shows_len_train_loader_only_commented_out():
-    lines = [line.strip() for line in ARTICLE.read_text(encoding="utf-8").splitlines()]
+    lines = source_article.STEP_COUNT.splitlines()
     assert "num_train_loader = 1235" in lines
     assert "#num_train_loader = len(train_loader)" in lines
     assert "num_training_steps = epochs * math.ceil(num_train_loader/batch_size) # 总的训练步数" in lines
+    assert source_article.step_count()["num_train_loader"] == 1235
 
 
 def test_dividing_len_train_loader_by_the_batch_size_again_plans_19_5_times_too_few_steps():
-    batches = len(DataLoader(TensorDataset(torch.zeros(1235, 1)), batch_size=32))
-    variant, real = 50 * math.ceil(batches / 32), 50 * batches
-    assert (batches, variant, real, real / variant) == (39, 100, 1950, 19.5)
+    variant = source_article.step_count_with_len_train_loader()
+    batches = len(variant["train_loader"])  # what len(train_loader) really counts: batches
+    planned = variant["num_training_steps"]
+    real = variant["epochs"] * batches  # the loop: every batch of the loader, every epoch
+    assert (batches, planned, real, real / planned) == (39, 100, 1950, 19.5)
+    assert lrlib.training_steps(epochs=variant["epochs"], num_examples=batches,
+                                batch_size=variant["batch_size"]) == planned  # the same mistake, through lrlib
 
 
 def test_loader_drop_last_alone_floors_only_the_batch_count():
@@ -115,8 +119,6 @@ def test_accelerate_prepared_scheduler_steps_num_processes_times_per_optimizer_s
 
 
 def test_a_prepared_scheduler_needs_p_times_the_per_process_count_not_the_whole_datasets_count():
-    import lrlib
-
     # the article's run on 4 processes: 500 optimizer steps per process, each stepping the schedule 4 times
     data = TensorDataset(torch.zeros(1235, 1))
     loader = DataLoader(data, batch_size=32, sampler=DistributedSampler(data, num_replicas=4, rank=0))
