@@ -8,8 +8,6 @@ the exercise checks and the course's experiments load on first use, so ``lrlib.p
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 
 from .compare import max_relative_difference, record_lrs
 from .guard import ScheduleGuard
@@ -30,14 +28,14 @@ _LAZY = {
     "check_number": "exercises",
     "check_prediction": "exercises",
     "predicted": "exercises",
-    "Explorer": "explore",
-    "explore": "explore",
+    "Explorer": "explorer",
+    "explore": "explorer",
     "decimate": "plot",
     "plot_curves": "plot",
     "plot_schedule": "plot",
 }
 # Submodules that `import lrlib` leaves unloaded; `lrlib.<name>` imports them.
-_SUBMODULES = {"answers", "exercises", "experiments", "explore", "outcomes", "plot"}
+_SUBMODULES = {"answers", "exercises", "experiments", "explorer", "outcomes", "plot"}
 
 __all__ = sorted([
     "CURVE_NAMES",
@@ -74,17 +72,3 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__) | _SUBMODULES)
-
-
-class _Package(types.ModuleType):
-    """lrlib's module type. Importing a submodule binds it on the package under its own name; for
-    ``explore``, which names both a submodule and the function in it, the package keeps the function
-    (as an eager ``from .explore import explore`` would), whoever imports the submodule first."""
-
-    def __setattr__(self, name: str, value) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

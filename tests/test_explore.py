@@ -233,7 +233,7 @@ def test_the_explorer_starts_valid_for_every_documented_combination(name, defaul
 
 
 def test_the_training_length_slider_stops_about_2_percent_apart_at_any_length():
-    from lrlib.explore import count_stops
+    from lrlib.explorer import count_stops
 
     stops = count_stops(1_000_000)
     assert stops[0] == 1 and stops[-1] == 1_000_000 and stops == sorted(set(stops))
