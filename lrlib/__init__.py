@@ -14,7 +14,7 @@ from .guard import ScheduleGuard
 from .lookahead import trace
 from .registry import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
 from .scheduler import get_scheduler, lr_curve
-from .preview import Flag, RunPreview, preview_run
+from .preview import RunPreview, preview_run
 from .steps import TrainerSteps, trainer_steps, training_steps, warmup_steps
 from .validate import ScheduleWarning
 
@@ -39,7 +39,6 @@ _SUBMODULES = {"answers", "exercises", "experiments", "explorer", "outcomes", "p
 
 __all__ = sorted([
     "CURVE_NAMES",
-    "Flag",
     "RunPreview",
     "SCHEDULES",
     "SCHEDULE_NAMES",
