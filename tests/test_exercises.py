@@ -140,6 +140,7 @@ def _answer_numbers(text: str, known: str) -> set[str]:
     return {n for n in numbers if len(n.replace(".", "").lstrip("0")) >= 3 and n not in known}
 
 
+@pytest.mark.slow  # runs every notebook with an exercise: it belongs with the notebook runs, not make unit
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
 def test_every_solution_passes_its_check(path):
     """The instructor's copy: every check says ✓, every reveal shows its run, and no number of that
