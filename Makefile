@@ -152,11 +152,36 @@ benchmarks: $(INSTALLED) $(CHROMIUM)
 	$(PYTHON) benchmarks/bench_explore.py
 	$(PYTHON) benchmarks/bench_notebooks.py
 
-## make execute: refresh navigation, then re-run every notebook in place (after editing one)
+# make execute NB=05 re-runs notebook 05 only (NB=5 too; NB="03 05" both); without NB, every notebook.
+NOTEBOOK_NUMBERS := $(foreach file,$(notdir $(wildcard notebooks/[0-9][0-9]_*.ipynb)),$(firstword $(subst _, ,$(file))))
+EXECUTE_NUMBERS = $(if $(filter-out all,$(NB)),$(foreach n,$(NB),$(if $(filter 0 1 2 3 4 5 6 7 8 9,$(n)),0$(n),$(n))),$(NOTEBOOK_NUMBERS))
+EXECUTE_UNKNOWN = $(filter-out $(NOTEBOOK_NUMBERS),$(EXECUTE_NUMBERS))
+EXECUTE_FILES = $(foreach n,$(EXECUTE_NUMBERS),$(notdir $(wildcard notebooks/$(n)_*.ipynb)))
+ifneq ($(filter execute,$(MAKECMDGOALS)),)
+ifneq ($(EXECUTE_UNKNOWN),)
+$(error make execute NB=$(NB): no notebook numbered $(EXECUTE_UNKNOWN) in notebooks/. NB is one of: $(NOTEBOOK_NUMBERS) (leave NB out to run every one))
+endif
+endif
+
+## make execute: refresh navigation, re-run every notebook in place and normalize it (NB=05: that one only)
 execute: $(INSTALLED)
 	$(PYTHON) tools/navigation.py
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do \
-		../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+	cd notebooks && for nb in $(EXECUTE_FILES); do \
+		../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --KernelManager.transport=$(KERNEL_TRANSPORT) "$$nb" \
+		&& ../$(PYTHON) ../tools/normalize_notebooks.py "$$nb" || exit 1; done
+
+# Each command a generated file is checked with: it exits 1, naming the file, when that file is out of date.
+GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/readme_figure.py \
+	tools/normalize_notebooks.py
+.PHONY: check-generated
+## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, the README's figure, notebooks normalized)
+check-generated: $(INSTALLED)
+	@failed=""; \
+	for tool in $(GENERATED_CHECKS); do \
+		$(PYTHON) $$tool --check || failed="$$failed $$tool"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make check-generated: FAILED:$$failed (each names its stale file; run it without --check to rewrite)"; exit 1; fi; \
+	echo "make check-generated: every generated file is current"
 
 ## make nav: rewrite the navigation cells, the Colab set-up cells and the README's contents table
 nav: $(INSTALLED)
