@@ -11,7 +11,7 @@ import importlib
 
 from .compare import max_relative_difference, record_lrs
 from .guard import ScheduleGuard
-from .lookahead import trace
+from .tracing import trace
 from .registry import CURVE_NAMES, SCHEDULE_NAMES, SCHEDULES
 from .scheduler import get_scheduler, lr_curve
 from .preview import RunPreview, preview_run

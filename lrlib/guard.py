@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .lookahead import metric_driven
+from .tracing import metric_driven
 from .registry import SCHEDULES
 from .validate import ScheduleWarning, check_step_count, user_stacklevel
 

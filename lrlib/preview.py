@@ -33,7 +33,7 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
-from .lookahead import _TORCH_ORDER_WARNINGS, metric_driven, trace
+from .tracing import _TORCH_ORDER_WARNINGS, metric_driven, trace
 from .scheduler import lr_curve
 from .domains import LR
 from .registry import SCHEDULES

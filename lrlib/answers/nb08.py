@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from ..exercises import Feedback, check_choice, check_prediction
-from ..lookahead import trace
+from ..tracing import trace
 from ..scheduler import get_scheduler
 
 ENCODER_LR, HEAD_LR, FLOOR = 1e-4, 1e-3, 1e-5

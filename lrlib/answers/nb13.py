@@ -14,7 +14,7 @@ import torch
 
 from ..exercises import QUIZ_CURVES, Feedback, check_choice, check_number, quiz_curve, unanswered
 from . import restart_steps
-from ..lookahead import trace
+from ..tracing import trace
 from ..scheduler import lr_curve
 from ..steps import trainer_steps, training_steps
 

@@ -1,4 +1,5 @@
-"""``trace``: the learning rates a live scheduler will give next, without touching the run.
+"""``trace``: the learning rates a live scheduler will give next, without touching the run; and
+``metric_driven``, whether a scheduler's step needs a metric (then it has no future to trace).
 
 Stepping the real optimizer and scheduler to look at a schedule changes the training it looks
 at. ``trace`` steps a copy instead: a stand-in optimizer holds a copy of each param group's
