@@ -37,7 +37,7 @@ from .tracing import _TORCH_ORDER_WARNINGS, metric_driven, trace
 from .scheduler import lr_curve
 from .domains import LR
 from .registry import SCHEDULES
-from .steps import trainer_steps, training_steps
+from .steps import StepPlan
 from .validate import ScheduleWarning, check_flag, check_kwargs, check_step_count, curve_schedule_for, resolve
 
 LAUNCHERS = ("torch", "accelerate")
@@ -217,24 +217,21 @@ def _arguments_plan(args: Any, num_examples: int | None, optimizer: Any) -> RunP
                          "(len(train_dataset)), or preview the Trainer itself.")
     batch, accumulation, processes = args.train_batch_size, args.gradient_accumulation_steps, args.world_size
     drop_last = check_flag("dataloader_drop_last", args.dataloader_drop_last)
-    steps = trainer_steps(num_examples=num_examples, per_device_train_batch_size=batch,
-                          num_train_epochs=args.num_train_epochs, gradient_accumulation_steps=accumulation,
-                          dataloader_drop_last=drop_last, max_steps=args.max_steps,
-                          warmup_steps=args.warmup_steps, world_size=processes)
+    plan = StepPlan.for_trainer(num_examples=num_examples, per_device_train_batch_size=batch,
+                                num_train_epochs=args.num_train_epochs, gradient_accumulation_steps=accumulation,
+                                dataloader_drop_last=drop_last, max_steps=args.max_steps,
+                                warmup_steps=args.warmup_steps, world_size=processes)
+    total = plan.num_training_steps
     if args.max_steps > 0:
-        derivation = [f"max_steps={steps.num_training_steps} sets the step count (num_train_epochs is not used)"]
+        derivation = [f"max_steps={total} sets the step count (num_train_epochs is not used)"]
     else:
-        count = dict(num_examples=num_examples, batch_size=batch, world_size=processes, drop_last=drop_last)
-        batches = training_steps(epochs=1, **count)
-        updates = training_steps(epochs=1, grad_accum_steps=accumulation, **count)
-        derivation = [_batches_line(num_examples, batch, processes, drop_last, batches),
-                      *_epochs_lines(batches, accumulation, updates, args.num_train_epochs, steps.num_training_steps)]
-    derivation.append(_warmup_line(args.warmup_steps, steps.num_training_steps, steps.num_warmup_steps))
+        derivation = [_batches_line(num_examples, batch, processes, drop_last, plan.batches),
+                      *_epochs_lines(plan.batches, accumulation, plan.updates, args.num_train_epochs, total)]
+    derivation.append(_warmup_line(args.warmup_steps, total, plan.num_warmup_steps))
     group_lrs, default_lr = _group_lrs(optimizer, args.learning_rate)
     return _preview(args.lr_scheduler_type, group_lrs=group_lrs, default_lr=default_lr,
-                    kwargs=_scheduler_kwargs(args.lr_scheduler_kwargs), num_training_steps=steps.num_training_steps,
-                    num_warmup_steps=steps.num_warmup_steps, num_optimizer_steps=steps.num_training_steps,
-                    derivation=derivation)
+                    kwargs=_scheduler_kwargs(args.lr_scheduler_kwargs), num_training_steps=total,
+                    num_warmup_steps=plan.num_warmup_steps, num_optimizer_steps=total, derivation=derivation)
 
 
 def _batches_line(num_examples: int, batch: int, processes: int, drop_last: bool, batches: int) -> str:
@@ -265,16 +262,17 @@ def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epo
         raise ValueError("Give the peak lr as lr=..., or the optimizer (for several param groups), not both.")
     split_batches = check_flag("split_batches", split_batches)
     world_size = check_step_count("world_size", world_size, minimum=1)
-    per_process = training_steps(epochs=epochs, num_batches=num_batches, num_examples=num_examples,
-                                 batch_size=batch_size, grad_accum_steps=grad_accum_steps,
-                                 world_size=world_size if num_batches is None else 1, drop_last=drop_last)
-    stride = world_size if launcher == "accelerate" and not split_batches else 1
+    prepared = launcher == "accelerate" and not split_batches
+    plan = StepPlan.for_loop(epochs=epochs, num_batches=num_batches, num_examples=num_examples, batch_size=batch_size,
+                             grad_accum_steps=grad_accum_steps, drop_last=drop_last, prepared_by_accelerate=prepared,
+                             world_size=world_size if num_batches is None or prepared else 1)
+    per_process, stride = plan.optimizer_steps, plan.scheduler_steps_per_optimizer_step
     derivation = [f"{per_process} optimizer steps per process ({epochs} epochs)"]
     if stride > 1:
         derivation.append(f"accelerate steps the prepared scheduler {stride} times per optimizer step: "
-                          f"{per_process * stride} scheduler steps")
+                          f"{plan.num_training_steps} scheduler steps")
     if num_training_steps is None:
-        num_training_steps = per_process * stride
+        num_training_steps = plan.num_training_steps
         derivation.append(f"num_training_steps = {num_training_steps}, the scheduler steps the loop takes")
     else:
         num_training_steps = check_step_count("num_training_steps", num_training_steps, minimum=1)
@@ -596,8 +594,8 @@ def _count_lines(trainer: Any, args: Any, batches: int | None, per_epoch: int, m
     expected = None
     if not isinstance(dataset, torch.utils.data.IterableDataset):
         try:
-            expected = training_steps(epochs=1, num_examples=len(dataset), batch_size=batch, world_size=processes,
-                                      drop_last=drop_last)
+            expected = StepPlan.for_loop(epochs=1, num_examples=len(dataset), batch_size=batch, world_size=processes,
+                                         drop_last=drop_last).batches
         except ValueError:
             expected = None
     if expected == batches:

@@ -129,3 +129,21 @@ def test_warmup_steps_checks_num_training_steps(total, error):
     with pytest.raises(error, match="num_training_steps"):
         lrlib.warmup_steps(0.1, total)
 
+
+def test_a_swapped_warmup_steps_call_is_refused_as_swapped():
+    with pytest.raises(ValueError, match=r"look swapped: warmup_steps\(ratio, num_training_steps\), here "
+                                         r"warmup_steps\(0\.06, 1950\)"):
+        lrlib.warmup_steps(1950, 0.06)
+
+
+def test_the_step_plan_keeps_the_counts_training_steps_multiplies():
+    from lrlib.steps import StepPlan
+
+    plan = StepPlan.for_loop(epochs=3, num_examples=1235, batch_size=32, world_size=2, grad_accum_steps=4,
+                             prepared_by_accelerate=True)
+    batches = len(DataLoader(range(1235), batch_size=32,
+                             sampler=DistributedSampler(range(1235), num_replicas=2, rank=0, shuffle=False)))
+    assert (plan.batches, plan.updates) == (batches, math.ceil(batches / 4))
+    assert (plan.optimizer_steps, plan.scheduler_steps_per_optimizer_step) == (3 * plan.updates, 2)
+    assert plan.num_training_steps == 2 * plan.optimizer_steps == lrlib.training_steps(
+        epochs=3, num_examples=1235, batch_size=32, world_size=2, grad_accum_steps=4, prepared_by_accelerate=True)

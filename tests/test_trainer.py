@@ -105,3 +105,21 @@ def test_trainer_steps_names_the_argument_of_a_bad_warmup():
         trainer_steps(num_examples=100, per_device_train_batch_size=8, warmup_steps="10%")
     with pytest.raises(ValueError, match="warmup_steps must be >= 0"):
         trainer_steps(num_examples=100, per_device_train_batch_size=8, warmup_steps=-1)
+
+
+@pytest.mark.parametrize("arguments, error, message", [
+    (dict(per_device_train_batch_size=0), ValueError, r"^per_device_train_batch_size must be >= 1, got 0"),
+    (dict(gradient_accumulation_steps=0), ValueError, r"^gradient_accumulation_steps must be >= 1, got 0"),
+    (dict(dataloader_drop_last=1), TypeError, r"^dataloader_drop_last must be True or False"),
+    (dict(dataloader_drop_last=True, world_size=200), ValueError,
+     r"^With dataloader_drop_last=True, 100 examples over 200 process\(es\) give 0 per process: not one full "
+     r"batch of 8 \(per_device_train_batch_size\)"),
+    (dict(num_examples=None), ValueError, r"^num_examples=None: give the training dataset's size"),
+])
+def test_trainer_steps_names_its_own_arguments_in_errors(arguments, error, message):
+    with pytest.raises(error, match=message):
+        trainer_steps(**{"num_examples": 100, "per_device_train_batch_size": 8, **arguments})
+
+
+def test_trainer_steps_needs_no_dataset_size_with_max_steps():
+    assert trainer_steps(per_device_train_batch_size=8, max_steps=7, warmup_steps=0.5) == TrainerSteps(7, 4)
