@@ -1,8 +1,9 @@
 """lrlib: learning-rate warmup and transformers' schedulers, in closed form and in plain sight.
 
-``import lrlib`` loads the core only (numpy and torch). The plotting helpers, the explorer widget,
-the exercise checks and the course's experiments load on first use, so ``lrlib.plot_schedule``,
-``from lrlib import explore`` and ``lrlib.experiments`` work as if they had been imported eagerly.
+``import lrlib`` loads the core only (numpy and torch). The plotting helpers and the explorer widget
+load on first use, so ``lrlib.plot_schedule`` and ``from lrlib import explore`` work as if they had
+been imported eagerly. The notebooks' exercise checks and experiments are a layer of their own,
+``lrlib.course`` (``from lrlib import course``), that the library never imports.
 """
 
 from __future__ import annotations
@@ -22,12 +23,6 @@ __version__ = "0.1.0"  # the only place the version is written: pyproject.toml r
 
 # Public names whose module needs matplotlib or ipywidgets: name -> the submodule that defines it.
 _LAZY = {
-    "Feedback": "exercises",
-    "check": "exercises",
-    "check_choice": "exercises",
-    "check_number": "exercises",
-    "check_prediction": "exercises",
-    "predicted": "exercises",
     "Explorer": "explorer",
     "explore": "explorer",
     "decimate": "plot",
@@ -35,7 +30,7 @@ _LAZY = {
     "plot_schedule": "plot",
 }
 # Submodules that `import lrlib` leaves unloaded; `lrlib.<name>` imports them.
-_SUBMODULES = {"answers", "exercises", "experiments", "explorer", "outcomes", "plot"}
+_SUBMODULES = {"explorer", "plot"}
 
 __all__ = sorted([
     "CURVE_NAMES",

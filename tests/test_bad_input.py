@@ -12,6 +12,7 @@ import pytest
 import torch
 
 import lrlib
+from lrlib import course
 from support import make_optimizer
 
 # (name, num_warmup_steps, num_training_steps, scheduler_specific_kwargs, error, message pattern)
@@ -244,9 +245,9 @@ PUBLIC_SURFACE = [
     (lambda: lrlib.training_steps(epochs=True, num_batches=10), TypeError, r"epochs must be a whole number, got True"),
     (lambda: lrlib.training_steps(epochs=2, num_batches=10.0), TypeError, r"num_batches must be a whole number, got 10\.0"),
     (lambda: lrlib.warmup_steps(0.1, 1000.5), TypeError, r"num_training_steps must be a whole number, got 1000\.5"),
-    (lambda: lrlib.check_choice("A", "E", what="my_curve", choices="ABCD"), ValueError,
+    (lambda: course.check_choice("A", "E", what="my_curve", choices="ABCD"), ValueError,
      r"expected='E' must be one of choices=\['A', 'B', 'C', 'D'\]"),
-    (lambda: lrlib.check_prediction(0.1, 0.2, what="my_guess"), ValueError,
+    (lambda: course.check_prediction(0.1, 0.2, what="my_guess"), ValueError,
      r"give exactly one of rel_tol and abs_tol"),
     (lambda: lrlib.ScheduleGuard(_scheduler(), 10.0), TypeError, r"num_training_steps must be a whole number"),
 ]

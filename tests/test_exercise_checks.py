@@ -4,8 +4,8 @@ without giving the answer away, a right answer a ✓ with the reason; none of th
 import numpy as np
 import pytest
 
-import lrlib
-from lrlib import exercises
+from lrlib import course
+from lrlib.course import exercises
 
 
 @pytest.fixture(autouse=True)
@@ -15,10 +15,10 @@ def fresh_tries():
 
 def test_an_untouched_stub_gets_not_yet_from_every_check_and_nothing_is_revealed():
     answers = [
-        lrlib.check_number(..., 1025, what="half_peak_step"),
-        lrlib.check_choice(..., "C", what="my_curve", choices="ABCD"),
-        lrlib.check_prediction(..., 0.734, what="my_guess", abs_tol=0.05),
-        lrlib.check_prediction(None, "cosine", what="my_pick"),
+        course.check_number(..., 1025, what="half_peak_step"),
+        course.check_choice(..., "C", what="my_curve", choices="ABCD"),
+        course.check_prediction(..., 0.734, what="my_guess", abs_tol=0.05),
+        course.check_prediction(None, "cosine", what="my_pick"),
     ]
     for feedback in answers:
         assert feedback.message.startswith("Not yet:") and not feedback.solved
@@ -27,9 +27,9 @@ def test_an_untouched_stub_gets_not_yet_from_every_check_and_nothing_is_revealed
 
 def test_a_wrong_number_says_too_high_or_too_low_and_hints_one_step_at_a_time():
     hints = ["First count the batches in one epoch.", "Then multiply by the epochs."]
-    first = lrlib.check_number(2000, 1900, what="steps", hints=hints).message
-    second = lrlib.check_number(1800, 1900, what="steps", hints=hints).message
-    third = lrlib.check_number(1800, 1900, what="steps", hints=hints).message
+    first = course.check_number(2000, 1900, what="steps", hints=hints).message
+    second = course.check_number(1800, 1900, what="steps", hints=hints).message
+    third = course.check_number(1800, 1900, what="steps", hints=hints).message
     assert first.startswith("✗ Not quite: steps = 2000 is too high.") and "Hint 1 of 2: First count" in first
     assert "Hint 2 of 2: Then multiply" in second and "too low" in second
     assert "Hint 2 of 2" in third and "Open the solution" in third
@@ -37,35 +37,35 @@ def test_a_wrong_number_says_too_high_or_too_low_and_hints_one_step_at_a_time():
 
 
 def test_a_right_number_gets_a_tick_with_the_reason_and_numpy_numbers_count():
-    feedback = lrlib.check_number(np.int64(1900), 1900, what="steps", why="50 epochs of 38 full batches.")
+    feedback = course.check_number(np.int64(1900), 1900, what="steps", why="50 epochs of 38 full batches.")
     assert feedback.solved and feedback.message == "✓ Right: 50 epochs of 38 full batches."
     assert repr(feedback) == str(feedback) == feedback.message
 
 
 @pytest.mark.parametrize("answer", [True, "1900", [1900]])
 def test_a_number_of_the_wrong_type_is_named_not_accepted(answer):
-    feedback = lrlib.check_number(answer, 1900, what="steps")
+    feedback = course.check_number(answer, 1900, what="steps")
     assert feedback.message.startswith("✗ Not quite: steps = ") and "the answer is a number" in feedback.message
 
 
 def test_a_choice_outside_the_choices_lists_them_and_a_wrong_choice_does_not_reveal_the_right_one():
-    outside = lrlib.check_choice("E", "C", what="my_curve", choices="ABCD").message
+    outside = course.check_choice("E", "C", what="my_curve", choices="ABCD").message
     assert "not one of the choices: 'A', 'B', 'C', 'D'" in outside
-    wrong = lrlib.check_choice("B", "C", what="my_curve", choices="ABCD", hints="Look at the last step.").message
+    wrong = course.check_choice("B", "C", what="my_curve", choices="ABCD", hints="Look at the last step.").message
     assert wrong.startswith("✗ Not quite: my_curve = 'B' is not the one.") and "'C'" not in wrong
-    assert lrlib.check_choice("C", "C", what="my_curve", choices="ABCD").solved
+    assert course.check_choice("C", "C", what="my_curve", choices="ABCD").solved
 
 
 def test_a_prediction_is_compared_with_the_run_and_explained_once_it_is_made():
-    close = lrlib.check_prediction(0.7, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
-    far = lrlib.check_prediction(0.2, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
+    close = course.check_prediction(0.7, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
+    far = course.check_prediction(0.2, 0.734, what="my_guess", abs_tol=0.05, why="Because.")
     assert close.solved and close.message == "✓ Good prediction: you predicted 0.7; the run gives 0.734. Because."
     assert far.message == "✗ Not quite: you predicted 0.2; the run gives 0.734. Because."
-    assert lrlib.check_prediction("cosine", "cosine", what="my_pick").solved
-    assert "predict a number" in lrlib.check_prediction("big", 0.7, what="my_guess", rel_tol=0.1).message
+    assert course.check_prediction("cosine", "cosine", what="my_pick").solved
+    assert "predict a number" in course.check_prediction("big", 0.7, what="my_guess", rel_tol=0.1).message
 
 
 def test_a_prediction_outside_its_choices_is_refused_without_showing_the_run():
-    outside = lrlib.check_prediction("E", "B", what="my_curve", choices="ABCD").message
+    outside = course.check_prediction("E", "B", what="my_curve", choices="ABCD").message
     assert outside == "✗ Not quite: my_curve = 'E' is not one of the choices: 'A', 'B', 'C', 'D'."
-    assert lrlib.check_prediction("B", "B", what="my_curve", choices="ABCD").solved
+    assert course.check_prediction("B", "B", what="my_curve", choices="ABCD").solved

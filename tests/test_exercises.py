@@ -15,7 +15,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import instructor_copy  # noqa: E402
 
-from lrlib import exercises  # noqa: E402
+from lrlib.course import exercises  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 READ = {path: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
@@ -99,7 +99,7 @@ def _shown(cell) -> str:
 @pytest.mark.parametrize("path,stub,checks", PREDICTIONS, ids=[f"{p.stem}-cell{s}" for p, s, _ in PREDICTIONS])
 def test_a_prediction_s_run_is_gated_until_the_learner_commits(path, stub, checks):
     """Between a predict exercise's stub and its check stand only the collapsed solution and reveal
-    cells; each reveal cell asks `lrlib.predicted(<the stub's variable>)` and, in the learner's copy,
+    cells; each reveal cell asks `course.predicted(<the stub's variable>)` and, in the learner's copy,
     shows "Predict first" and nothing else: no figure, number or sentence from the run."""
     cells = READ[path].cells
     variable = cells[stub].source.split("=")[0].strip()
@@ -111,7 +111,7 @@ def test_a_prediction_s_run_is_gated_until_the_learner_commits(path, stub, check
         kind = set(instructor_copy.tags(cell)) & {"solution", "reveal"}
         assert kind, f"{path.name} cell {index}: only the solution and reveal cells stand between stub and check"
         if "reveal" in kind:
-            assert f"lrlib.predicted({variable}" in cell.source, f"{path.name} cell {index}: gate on {variable}"
+            assert f"course.predicted({variable}" in cell.source, f"{path.name} cell {index}: gate on {variable}"
             assert _shown(cell).startswith(PREDICT_FIRST) and "[image]" not in _shown(cell), (
                 f"{path.name} cell {index} shows {_shown(cell)[:120]!r} before the prediction")
             assert _shown(cell).replace("\n", " ").strip() == exercises.PREDICT_FIRST
@@ -175,11 +175,11 @@ SOLUTION = "<details>\n<summary><b>Solution</b></summary>\n\n```python\nanswer =
 def test_the_instructors_copy_puts_each_solution_in_place_of_its_stub():
     notebook = nbformat.v4.new_notebook(cells=[
         _cell("markdown", "**Exercise 1.** Why?"), _cell("code", "answer = ...", "exercise", "compute"),
-        _cell("markdown", SOLUTION, "solution"), _cell("code", 'lrlib.check("03.x", answer)', "check")])
+        _cell("markdown", SOLUTION, "solution"), _cell("code", 'course.check("03.x", answer)', "check")])
     notebook.cells[3].outputs = [nbformat.v4.new_output("stream", text="Not yet: set answer")]
     solved = instructor_copy.solved(copy.deepcopy(notebook))
     assert [c.source for c in solved.cells] == ["**Exercise 1.** Why?", "answer = 42", SOLUTION,
-                                                 'lrlib.check("03.x", answer)']
+                                                 'course.check("03.x", answer)']
     assert solved.cells[3].outputs == []
 
 
@@ -203,7 +203,7 @@ def test_a_solution_must_hold_exactly_one_python_block():
 def test_make_instructor_writes_the_whole_collection_solved(tmp_path):
     written = instructor_copy.write_instructor_copy(tmp_path / "instructor", execute=False)
     assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
-    assert (tmp_path / "instructor" / "lrlib" / "exercises.py").exists()
+    assert (tmp_path / "instructor" / "lrlib" / "course" / "exercises.py").exists()
     for path in written:
         copied = nbformat.read(path, as_version=4)
         for stub, solution, _ in instructor_copy.exercises(copied):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from lrlib.experiments import (
+from lrlib.course.experiments import (
     adam_first_steps,
     deterministic,
     format_sorting_table,
@@ -124,7 +124,7 @@ def test_bad_arguments_are_refused_with_a_message_naming_them(call, message):
 
 
 def test_rerun_widget_trains_only_when_the_button_is_pressed():
-    from lrlib.experiments import sorting_rerun
+    from lrlib.course.experiments import sorting_rerun
 
     box = sorting_rerun(num_training_steps=4)
     assert box.runs == []
@@ -136,7 +136,7 @@ def test_rerun_widget_trains_only_when_the_button_is_pressed():
 
 
 def test_rerun_widget_offers_the_notebook_peak_lrs_exactly():
-    from lrlib.experiments import sorting_rerun
+    from lrlib.course.experiments import sorting_rerun
 
     box = sorting_rerun(peak_lr=3e-2)
     assert box.controls["peak_lr"].value == 3e-2

@@ -1,9 +1,9 @@
-"""lrlib.outcomes: the schedule-outcome experiment of notebook 11."""
+"""lrlib.course.outcomes: the schedule-outcome experiment of notebook 11."""
 
 import numpy as np
 import pytest
 
-from lrlib.outcomes import (OUTCOME_SCHEDULES, Outcome, format_outcomes, lowest, paired, schedule_arguments,
+from lrlib.course.outcomes import (OUTCOME_SCHEDULES, Outcome, format_outcomes, lowest, paired, schedule_arguments,
                             summarize, train_digits)
 from lrlib.scheduler import lr_curve
 

@@ -34,7 +34,7 @@ def test_a_section_counts_prose_code_cells_and_exercises_by_kind_and_skips_what_
         _md("## Idea\n\n" + "word " * 399), _code("a = 1"), _code("b = 2"),
         _md("**Exercise 1.** " + "word " * 10), _code("answer = ...", "exercise", "predict"),
         _md("<details>solution " + "word " * 500 + "</details>", "solution"), _code("plot()"),
-        _code('lrlib.check("03.x", answer)', "check"),
+        _code('course.check("03.x", answer)', "check"),
         _md("## Going further: more\n\n" + "word " * 199), _code("c = 3"),
         _md("## References\n\n" + "word " * 1000),
     )

@@ -142,7 +142,7 @@ def test_cosine_warmup_with_min_lr_starts_at_1_over_w_and_warmup_stable_decay_at
 
 
 def _held_out(num_warmup_steps, seed, beta2=0.999):
-    from lrlib.experiments import train_sorting
+    from lrlib.course.experiments import train_sorting
 
     return train_sorting(peak_lr=3e-2, num_warmup_steps=num_warmup_steps, seed=seed, beta2=beta2).final_loss
 
@@ -195,7 +195,7 @@ def test_the_stored_sweep_holds_the_runs_experiment_2_prints_at_peak_3e_2():
 
 
 def test_the_rerun_widget_reuses_a_run_it_has_already_trained():
-    from lrlib.experiments import sorting_rerun
+    from lrlib.course.experiments import sorting_rerun
 
     box = sorting_rerun(num_training_steps=3)
     box.controls["num_seeds"].value = 1
@@ -209,7 +209,7 @@ def test_the_rerun_widget_reuses_a_run_it_has_already_trained():
 
 
 def test_notebook_01_checks_cost_nothing_for_an_untouched_stub_or_an_impossible_answer():
-    from lrlib.answers import nb01
+    from lrlib.course.answers import nb01
 
     assert nb01.shortest_warmup(...).message.startswith("Not yet:")
     assert "not a whole number of steps from 0 to 200" in nb01.shortest_warmup(250).message
@@ -221,8 +221,8 @@ def test_notebook_01_checks_cost_nothing_for_an_untouched_stub_or_an_impossible_
 def test_shortest_warmup_wants_the_first_length_that_trains_and_its_hints_restart_after_a_tick(monkeypatch):
     """With made-up end losses (no training): a length that trains while 10 steps less does not is right; a
     longer one is refused; after a tick the next wrong try starts again at hint 1."""
-    from lrlib import exercises
-    from lrlib.answers import nb01
+    from lrlib.course import exercises
+    from lrlib.course.answers import nb01
 
     exercises._wrong_tries.clear()
     made_up = {0: [1.2, 1.1], 10: [0.8, 0.9], 20: [0.65, 0.75], 30: [0.55, 0.6], 40: [0.5, 0.5]}
@@ -236,8 +236,8 @@ def test_shortest_warmup_wants_the_first_length_that_trains_and_its_hints_restar
 
 def test_shortest_warmup_refuses_a_later_edge_where_20_steps_less_trains(monkeypatch):
     """With made-up end losses: 50 trains and 40 does not, but 30 does (a halving search can stop at 50)."""
-    from lrlib import exercises
-    from lrlib.answers import nb01
+    from lrlib.course import exercises
+    from lrlib.course.answers import nb01
 
     exercises._wrong_tries.clear()
     made_up = {10: [0.8, 0.9], 20: [0.65, 0.75], 30: [0.55, 0.6], 40: [0.6, 0.72], 50: [0.5, 0.5]}
@@ -252,7 +252,7 @@ def test_the_sorting_transformers_first_gradients_are_below_1_in_size_so_radams_
     in size (seed 0, the run's first batch), so RAdam's momentum steps lr * g are smaller than Adam's lr."""
     import torch.nn.functional as F
 
-    from lrlib.experiments import VOCABULARY, TinyTransformer, deterministic, sorting_batch
+    from lrlib.course.experiments import VOCABULARY, TinyTransformer, deterministic, sorting_batch
 
     with deterministic(0):
         model = TinyTransformer(max_length=16)

@@ -8,7 +8,7 @@ import sklearn.datasets
 import torch
 import transformers
 
-from lrlib.outcomes import digits, schedule_arguments, train_digits
+from lrlib.course.outcomes import digits, schedule_arguments, train_digits
 from lrlib.scheduler import lr_curve
 
 
@@ -79,7 +79,7 @@ def test_a_run_gets_the_same_start_and_batches_whatever_the_schedule():
 
 
 def test_the_paired_threshold_for_five_seeds_is_students_t_at_2_776():
-    from lrlib.outcomes import Outcome, paired
+    from lrlib.course.outcomes import Outcome, paired
 
     def runs(first, second):
         return [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
@@ -96,7 +96,7 @@ def test_the_paired_threshold_for_five_seeds_is_students_t_at_2_776():
 
 def test_at_a_peak_20_to_100_times_lower_constant_with_warmup_ends_below_linear():
     # Exercise 2's experiment: at 0.001 and 0.005 every constant_with_warmup run ends below every linear run.
-    from lrlib.outcomes import summarize
+    from lrlib.course.outcomes import summarize
 
     for peak in (0.001, 0.005):
         loss = summarize(train_digits(["constant_with_warmup", "linear"], range(5), peak_lr=peak), "train_loss")
@@ -104,8 +104,8 @@ def test_at_a_peak_20_to_100_times_lower_constant_with_warmup_ends_below_linear(
 
 
 def test_the_prediction_names_the_schedules_whose_every_run_ends_above_every_run_of_the_best():
-    from lrlib.answers.nb11 import not_tied
-    from lrlib.outcomes import Outcome
+    from lrlib.course.answers.nb11 import not_tied
+    from lrlib.course.outcomes import Outcome
 
     runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
             for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0], "d": [3.2, 6.0]}.items()

@@ -13,6 +13,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import lrlib
+from lrlib import course
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "13_check_yourself.ipynb"
 
@@ -69,7 +70,7 @@ def test_min_lr_rate_is_a_fraction_of_each_groups_own_lr_so_the_body_of_question
         scheduler.step()
     body, head = (group["lr"] for group in optimizer.param_groups)
     assert math.isclose(body, 2e-6) and math.isclose(head, 1e-5)
-    assert lrlib.check("13.body_floor", 2e-6).solved and not lrlib.check("13.body_floor", 1e-5).solved
+    assert course.check("13.body_floor", 2e-6).solved and not course.check("13.body_floor", 1e-5).solved
 
 
 def test_the_loop_of_question_6_steps_the_optimizer_105_times():
@@ -82,7 +83,7 @@ def test_the_loop_of_question_6_steps_the_optimizer_105_times():
                  "model": model, "loss_fn": nn.functional.mse_loss, "optimizer": optimizer,
                  "scheduler": torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)}
     exec(listing(6), namespace)
-    assert len(steps) == 105 and lrlib.check("13.loop_steps", len(steps)).solved
+    assert len(steps) == 105 and course.check("13.loop_steps", len(steps)).solved
 
 
 def test_the_trainer_reads_warmup_steps_0_1_as_a_ratio_of_its_48_steps_rounded_up_to_5(tmp_path):
@@ -127,7 +128,7 @@ def test_a_prepared_scheduler_on_4_processes_needs_192_to_give_48_optimizer_step
     per_process, _ = _prepared_linear_lrs(48, monkeypatch)
     assert sum(lr == 0.0 for lr in per_process) == 36  # given 48: used up after 12 of the 48 optimizer steps
     assert lrlib.training_steps(epochs=3, num_batches=16, world_size=4, prepared_by_accelerate=True) == 192
-    assert lrlib.check("13.prepared_count", 192).solved and not lrlib.check("13.prepared_count", 48).solved
+    assert course.check("13.prepared_count", 192).solved and not course.check("13.prepared_count", 48).solved
 
 
 def _run_question_9(fixed: bool):
@@ -195,7 +196,7 @@ def test_the_resume_of_question_10_repeats_the_warmup_so_50_steps_later_the_lr_i
     _train(fresh_model, fresh_optimizer, namespace["scheduler"], 50)
     resumed = fresh_optimizer.param_groups[0]["lr"]
     assert math.isclose(resumed, 5e-4) and round(uninterrupted, 5) == 3.3e-4
-    assert lrlib.check("13.resume_without_scheduler", resumed).solved
+    assert course.check("13.resume_without_scheduler", resumed).solved
 
 
 def test_wsd_of_question_11_is_at_the_peak_at_1000_halfway_down_at_1800_and_stays_at_0_after_its_end():
@@ -211,11 +212,11 @@ def test_wsd_of_question_11_is_at_the_peak_at_1000_halfway_down_at_1800_and_stay
     assert wsd[1600] == 1e-3 and wsd[1601] < 1e-3 and wsd[2000:].max() == 0.0  # the decay is steps 1600 to 2000
     _, cosine = lrs("cosine")
     assert [float(f"{lr:.1e}") for lr in cosine] == [5.4e-4, 2.7e-5, 1.6e-4]  # row D of the question
-    assert lrlib.check("13.wsd_phases", "B").solved
+    assert course.check("13.wsd_phases", "B").solved
 
 
 def test_reduce_lr_on_plateau_needs_no_step_count_and_halves_twice_on_the_losses_of_question_12():
-    from lrlib.answers.nb13 import VAL_LOSSES
+    from lrlib.course.answers.nb13 import VAL_LOSSES
 
     assert ", ".join(map(str, VAL_LOSSES)) in question(12)
     optimizer = torch.optim.AdamW([nn.Parameter(torch.zeros(1))], lr=1e-3)
@@ -226,11 +227,11 @@ def test_reduce_lr_on_plateau_needs_no_step_count_and_halves_twice_on_the_losses
         scheduler.step(val_loss)
         after_each_epoch.append(optimizer.param_groups[0]["lr"])
     assert after_each_epoch == [1e-3] * 4 + [5e-4] * 3 + [2.5e-4]  # cut by the 5th and the 8th step
-    assert lrlib.check("13.plateau_lr", after_each_epoch[-1]).solved
+    assert course.check("13.plateau_lr", after_each_epoch[-1]).solved
 
 
 def test_the_quiz_panels_are_the_transformers_calls_the_solutions_name_and_the_notebook_hides_them():
-    from lrlib.exercises import quiz_curve
+    from lrlib.course import quiz_curve
 
     calls = {"A": ("cosine_with_restarts", {"num_cycles": 2}), "B": ("cosine", {"num_cycles": 0.5}),
              "C": ("cosine", {"num_cycles": 1.5}), "D": ("cosine", {"num_cycles": 1.0})}
@@ -239,8 +240,8 @@ def test_the_quiz_panels_are_the_transformers_calls_the_solutions_name_and_the_n
         assert max(abs(a - b) for a, b in zip(lrlib.trace(scheduler, 1000)[:, 0], quiz_curve(letter))) < 1e-12
     _, scheduler = first_lr("polynomial", 100, lr=1.0, power=2.0)
     assert max(abs(a - b) for a, b in zip(lrlib.trace(scheduler, 1200)[:, 0], quiz_curve("mystery", 1200))) < 1e-12
-    assert lrlib.check("13.num_cycles_curve", "D").solved and lrlib.check("13.mystery_schedule", "polynomial").solved
+    assert course.check("13.num_cycles_curve", "D").solved and course.check("13.mystery_schedule", "polynomial").solved
     code = [c.source for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
-    assert not any("lrlib.answers" in source for source in code)
+    assert not any("answers" in source for source in code)
     plots = [source for source in code if "quiz_curve(" in source]
     assert len(plots) == 2 and not any(name in source for source in plots for name in lrlib.CURVE_NAMES)

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .scheduler import get_scheduler
+from lrlib import get_scheduler
 
 __all__ = [
     "AdamStepStats",
@@ -493,7 +493,7 @@ def sorting_rerun(
     import matplotlib.pyplot as plt
     from tqdm.auto import tqdm
 
-    from .plot import OKABE_ITO
+    from lrlib.plot import OKABE_ITO
 
     controls = {
         "peak_lr": widgets.SelectionSlider(options=sorted({*_PEAK_LRS, peak_lr}), value=peak_lr, description="peak lr"),

@@ -29,7 +29,7 @@ def _names(prediction: Any) -> set[str] | None:
 def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     """Exercise (predict): which schedules are *not* tied with the best (lowest mean final training loss),
     every one of their runs ending above every run of the best? The others' ranges over the seeds overlap
-    the best's (``lrlib.outcomes.lowest``). ``inverse_sqrt`` is not counted either way (``LEFT_OUT``).
+    the best's (``lrlib.course.outcomes.lowest``). ``inverse_sqrt`` is not counted either way (``LEFT_OUT``).
 
     >>> runs = [Outcome(name, seed, value, 0.0, 1.0, np.zeros(1), np.zeros(1))
     ...         for name, values in {"a": [1.0, 3.0], "b": [2.5, 4.0], "c": [3.5, 5.0]}.items()

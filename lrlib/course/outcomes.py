@@ -24,8 +24,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from lrlib import get_scheduler
+
 from .experiments import deterministic
-from .scheduler import get_scheduler
 
 __all__ = [
     "OUTCOME_SCHEDULES",
@@ -298,7 +299,7 @@ def plot_outcomes(outcomes: Sequence[Outcome], metrics: Sequence[str] = ("train_
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FormatStrFormatter, NullFormatter, PercentFormatter
 
-    from .plot import OKABE_ITO
+    from lrlib.plot import OKABE_ITO
 
     labels = {"train_loss": "final training loss (log scale)", "test_loss": "test loss (log scale)",
               "test_accuracy": "test accuracy"}

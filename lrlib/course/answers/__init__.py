@@ -1,8 +1,8 @@
 """The answers behind the notebooks' checks, one module per notebook (``nb03`` for notebook 03).
 
-They live here, out of the learner's sight, so a check cell reads ``lrlib.check("03.drop_last",
+They live here, out of the learner's sight, so a check cell reads ``course.check("03.drop_last",
 steps_with_drop_last)`` and shows no expected value. Each function takes the learner's answer (and,
-for a prediction, the run's result) and returns a ``lrlib.exercises.Feedback``.
+for a prediction, the run's result) and returns a ``lrlib.course.Feedback``.
 """
 
 import numpy as np

@@ -9,12 +9,12 @@ A check never raises on an unsolved exercise and never states the answer. It ret
   then the next hint. Each further wrong try shows one more hint; the last one points to the
   collapsed solution.
 
-An answers module (``lrlib/answers/nbNN.py``) builds its checks from ``check_number``,
+An answers module (``lrlib/course/answers/nbNN.py``) builds its checks from ``check_number``,
 ``check_choice`` and ``check_prediction``, or, for a check of its own, from
 ``unanswered``, ``is_number`` and ``wrong``.
 
 A prediction is gated: its reveal cell runs the experiment but shows it only once the learner has
-committed (``if lrlib.predicted(my_guess): ...``); until then it says "predict first". Once the
+committed (``if course.predicted(my_guess): ...``); until then it says "predict first". Once the
 prediction is made, the check compares it with the run and shows the run's value.
 """
 
@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from lrlib import lr_curve
 
 
 RIGHT, NOT_YET, WRONG = "✓", "Not yet:", "✗ Not quite:"
@@ -224,7 +226,7 @@ def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float 
 def check(exercise: str, answer: Any, *run: Any) -> Feedback:
     """Check ``answer`` to ``exercise`` ("NN.name": notebook NN's exercise ``name``); a prediction
     exercise also takes the run's result(s) in ``run``. The expected answer and the hints live in
-    ``lrlib.answers.nbNN``, out of the notebook.
+    ``lrlib.course.answers.nbNN``, out of the notebook.
 
     >>> check("03.nothing", 1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -236,7 +238,7 @@ def check(exercise: str, answer: Any, *run: Any) -> Feedback:
         raise ValueError(f"exercise must be 'NN.name' (notebook number, dot, exercise name), got {exercise!r}.")
     notebook, name = match.groups()
     try:
-        answers = importlib.import_module(f"lrlib.answers.nb{notebook}")
+        answers = importlib.import_module(f"{__package__}.answers.nb{notebook}")
     except ModuleNotFoundError:
         raise ValueError(f"exercise={exercise!r}: notebook {notebook} has no exercises.") from None
     checks = {key: value for key, value in vars(answers).items()
@@ -261,7 +263,5 @@ def quiz_curve(label: str, num_steps: int = 1000) -> np.ndarray:
     >>> quiz_curve("B")[[0, 100, 550]].round(2).tolist()
     [0.0, 1.0, 0.5]
     """
-    from .scheduler import lr_curve
-
     name, kwargs = QUIZ_CURVES[label]
     return lr_curve(name, num_steps, num_warmup_steps=100, num_training_steps=1000, **kwargs)

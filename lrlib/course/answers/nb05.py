@@ -1,7 +1,8 @@
 """Notebook 05's exercises."""
 
+from lrlib import lr_curve
+
 from ..exercises import WRONG, Feedback, check_number, check_prediction, is_number, unanswered, wrong
-from ..scheduler import lr_curve
 from . import restart_steps
 
 T = 1950

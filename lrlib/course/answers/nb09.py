@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from lrlib import lr_curve, training_steps, warmup_steps
+
 from ..exercises import Feedback, check_choice, check_prediction
-from ..scheduler import lr_curve
-from ..steps import training_steps, warmup_steps
 
 N, BATCH, EPOCHS = 1235, 32, 50
 SHORTCUT_CHOICES = {"A": 0.0, "B": 1 / 3, "C": 2 / 3, "D": 3 / 4}

@@ -2,8 +2,9 @@
 
 import numpy as np
 
+from lrlib import lr_curve
+
 from ..exercises import Feedback, check_number, check_prediction
-from ..scheduler import lr_curve
 
 W, T = 100, 1950
 

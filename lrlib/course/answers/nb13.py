@@ -2,7 +2,7 @@
 
 Every expected answer is computed here, from lrlib's closed forms and step counts or from a small
 run of transformers itself, so it stays right if a schedule or a count ever changes. The curves the
-notebook plots for its first two questions come from ``lrlib.exercises.quiz_curve``, which does not name
+notebook plots for its first two questions come from ``lrlib.course.quiz_curve``, which does not name
 the schedule that drew each.
 transformers is imported only when an answer is checked, so the untouched stubs cost nothing.
 """
@@ -12,13 +12,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from lrlib import lr_curve, trace, trainer_steps, training_steps
+
 from ..exercises import QUIZ_CURVES, Feedback, check_choice, check_number, quiz_curve, unanswered
 from . import restart_steps
-from ..tracing import trace
-from ..scheduler import lr_curve
-from ..steps import trainer_steps, training_steps
 
-# Questions 1 and 2: the curves the notebook plots come from lrlib.exercises.quiz_curve (panels "A" to "D",
+# Questions 1 and 2: the curves the notebook plots come from lrlib.course.quiz_curve (panels "A" to "D",
 # 100 warmup steps of 1000; and the "mystery" curve, drawn 200 steps past its num_training_steps).
 CURVE_STEPS, CURVE_WARMUP = 1000, 100
 MYSTERY_CHOICES = ("linear", "cosine", "polynomial", "inverse_sqrt")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import torch
 
+from lrlib import get_scheduler, trace
+
 from ..exercises import Feedback, check_choice, check_prediction
-from ..tracing import trace
-from ..scheduler import get_scheduler
 
 ENCODER_LR, HEAD_LR, FLOOR = 1e-4, 1e-3, 1e-5
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lrlib import lr_curve
+
 from ..exercises import NOT_YET, RIGHT, WRONG, Feedback, check_number, check_prediction, is_number
-from ..scheduler import lr_curve
 
 
 def first_lrs(prediction: Any, measured: Any) -> Feedback:

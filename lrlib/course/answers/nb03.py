@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from lrlib import lr_curve
+
 from ..exercises import Feedback, check_number, check_prediction
-from ..scheduler import lr_curve
 
 CANDIDATE_WARMUP, CANDIDATE_TRAINING, CANDIDATE_STEPS = 400, 1200, 1600
 _s = np.arange(CANDIDATE_STEPS, dtype=np.float64)

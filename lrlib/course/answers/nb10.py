@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 
+from lrlib import lr_curve, training_steps, warmup_steps
+
 from ..exercises import Feedback, check_choice, check_number, check_prediction
-from ..scheduler import lr_curve
-from ..steps import training_steps, warmup_steps
 
 PLAN = dict(epochs=3, num_examples=120_000, batch_size=16, grad_accum_steps=4, world_size=2)
 """The worked example's plan: 3 epochs of 120,000 examples, 2 GPUs x 16, accumulation over 4."""
