@@ -26,17 +26,24 @@ FIRST_NOTEBOOK := 00_start_here.ipynb
 KERNEL_TRANSPORT ?= ipc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
-# The ends of the transformers range that tests/test_conformance.py is run against: the lowest is
-# read from pyproject.toml's `course` extra, the newest is the newest release tested.
+# The ends of the transformers range that tests/test_conformance.py is run against, both read from
+# pyproject.toml (as tools/versions.py reads them): the lowest from the `course` extra, the newest
+# from [tool.lrlib] transformers-newest-tested.
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
-TRANSFORMERS_NEWEST := 5.24.0
+TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9.]*\)".*/\1/p' pyproject.toml)
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
 TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range
+# torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
+# TORCH_INDEX= (empty) leaves torch to pip's own configuration.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_FROM = $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+# make lock runs pip-compile (pip-tools) from a venv of its own
+PIP_TOOLS := .cache/pip-tools
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav clean
+	transformers-range instructor benchmarks execute nav lock clean
 
 ## make help: this list
 help:
@@ -44,6 +51,7 @@ help:
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock torch $(TORCH_FROM)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test]'
 	touch $@
 
@@ -124,6 +132,7 @@ notebooks-two-threads: $(INSTALLED)
 ## make transformers-range: the conformance tests against the lowest and the newest transformers of the range
 transformers-range: $(INSTALLED)
 	@test -n "$(TRANSFORMERS_LOWEST)" || { echo "no transformers>=X in pyproject.toml"; exit 1; }
+	@test -n "$(TRANSFORMERS_NEWEST)" || { echo "no transformers-newest-tested = \"X.Y.Z\" in pyproject.toml's [tool.lrlib]"; exit 1; }
 	for release in $(TRANSFORMERS_LOWEST) $(TRANSFORMERS_NEWEST); do \
 		folder=$$($(PYTHON) tools/transformers_at.py $$release) || exit 1; \
 		LRLIB_EXPECT_TRANSFORMERS=$$release PYTHONPATH=$$folder $(PYTEST) -n 2 -q tests/test_conformance.py || exit 1; \
@@ -182,6 +191,21 @@ check-generated: $(INSTALLED)
 	done; \
 	if [ -n "$$failed" ]; then echo "make check-generated: FAILED:$$failed (each names its stale file; run it without --check to rewrite)"; exit 1; fi; \
 	echo "make check-generated: every generated file is current"
+
+# make lock: pip-compile prefers the lock's current pins (it moves one only when pyproject.toml or
+# lock-constraints.txt asks for it); the sed drops the CPU wheel's local label (torch's +cpu), which
+# PyPI lacks: torch==X.Y.Z also accepts X.Y.Z+cpu.
+## make lock: recompile requirements.lock from pyproject.toml's extras (lock-constraints.txt holds torch), then Binder's file and the version mentions
+lock: $(PIP_TOOLS)/bin/pip-compile
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(TORCH_FROM) --extra course --extra lab --extra test -c lock-constraints.txt -o requirements.lock pyproject.toml
+	sed -i 's/^\([A-Za-z0-9_.-]*==[^+ ]*\)+[A-Za-z0-9.]*/\1/' requirements.lock
+	$(PYTHON_BOOTSTRAP) tools/binder_requirements.py
+	$(PYTHON_BOOTSTRAP) tools/versions.py --write
+
+$(PIP_TOOLS)/bin/pip-compile:
+	$(PYTHON_BOOTSTRAP) -m venv $(PIP_TOOLS)
+	$(PIP_TOOLS)/bin/pip install --quiet --disable-pip-version-check 'pip-tools>=7.7,<8'
 
 ## make nav: rewrite the navigation cells, the Colab set-up cells and the README's contents table
 nav: $(INSTALLED)

@@ -18,11 +18,13 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import navigation  # noqa: E402
+import versions  # noqa: E402
 
 SIM = ROOT / ".venv" / "colab-sim"
 PYTHON = SIM / "bin" / "python"
-# What stands for Colab's preinstalled packages: its torch, and other versions than requirements.lock.
-COLAB = {"torch": "2.13.0", "numpy": "2.0.2", "matplotlib": "3.10.9", "ipywidgets": "8.1.5"}
+# What stands for Colab's preinstalled packages: its torch (the lock's, to download nothing more), and
+# other versions than requirements.lock.
+COLAB = {"torch": versions.LOCK["torch"], "numpy": "2.0.2", "matplotlib": "3.10.9", "ipywidgets": "8.1.5"}
 KERNEL_TOOLS = ["ipykernel", "nbclient", "nbformat"]
 RUN_NOTEBOOK = """
 import sys, nbformat

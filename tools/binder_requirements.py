@@ -1,9 +1,13 @@
-"""Write binder/requirements.txt: the locked versions of what lrlib[course,lab] needs at run time.
+"""Write binder/requirements.txt: the lines of requirements.lock that lrlib[course,lab] needs at run time.
 
-Binder (repo2docker) builds from binder/requirements.txt, so it installs the versions CI tested:
-every package of requirements.lock that lrlib's `course` and `lab` extras pull in, directly or
-through their own dependencies (read from the installed packages' metadata), and none of the
-test-only ones. torch comes from PyTorch's CPU wheel index (`==2.13.0` matches its `2.13.0+cpu`).
+Binder (repo2docker) builds from binder/requirements.txt, so it installs the versions CI tested. The
+file is a pure function of two files of this repository, never of what is installed:
+- pyproject.toml names the roots: lrlib's `dependencies` and its `course` and `lab` extras;
+- requirements.lock (written by `make lock`, pip-compile) says under each pin which packages pulled
+  it in (its "# via" lines).
+A locked package is kept when it is a root or when a kept package pulled it in; the test-only
+packages (pytest, nbval, playwright, ...) and what only they pull in are left out. torch comes from
+PyTorch's CPU wheel index (`torch==X.Y.Z` also accepts its `X.Y.Z+cpu`).
 
 Usage: python tools/binder_requirements.py          # write
        python tools/binder_requirements.py --check  # exit 1 if the file is out of date
@@ -14,64 +18,76 @@ from __future__ import annotations
 import pathlib
 import re
 import sys
-from importlib.metadata import PackageNotFoundError, distribution
-
-from packaging.markers import default_environment
-from packaging.requirements import Requirement
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TARGET = ROOT / "binder" / "requirements.txt"
+RUN_TIME_EXTRAS = ("course", "lab")
 HEADER = """\
-# Binder's environment: requirements.lock's run-time packages (written by tools/binder_requirements.py;
-# tests/test_environments.py checks it is current). lrlib itself: binder/postBuild.
+# Binder's environment: requirements.lock's run-time packages (written by tools/binder_requirements.py
+# from the lock's "# via" lines; make lock runs it, tests/test_environments.py checks it is current).
+# lrlib itself: binder/postBuild.
 --extra-index-url https://download.pytorch.org/whl/cpu
 """
 
 
 def normal(name: str) -> str:
+    """A package name as PyPI compares names: lower case, runs of -, _ and . as one -."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "requirements.lock").read_text().splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, version = line.split("==", 1)
-            pins[normal(name)] = f"{name}=={version}"
+def parse_lock(text: str) -> dict[str, tuple[str, set[str]]]:
+    """Each pin of a pip-compile output: normal name -> (its line `name==version`, names that pulled it in)."""
+    pins: dict[str, tuple[str, set[str]]] = {}
+    current = None
+    for line in text.splitlines():
+        pin = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line)
+        if pin:
+            current = normal(pin.group(1))
+            pins[current] = (f"{pin.group(1)}=={pin.group(2)}", set())
+            continue
+        via = re.match(r"^\s+#\s+(?:via\s+)?(\S.*)$", line)
+        if current and via and via.group(1).strip() != "via":
+            pins[current][1].add(via.group(1).strip())
     return pins
 
 
-def needed(name: str, extras: tuple[str, ...] = ()) -> set[str]:
-    """The normalised names of `name` (with `extras`) and everything it needs, from installed metadata."""
-    seen, pending = set(), [(name, extras)]
-    while pending:
-        current, current_extras = pending.pop()
-        try:
-            requires = distribution(current).requires or []
-        except PackageNotFoundError:
-            continue
-        for line in requires:
-            requirement = Requirement(line)
-            wanted = any(requirement.marker is None or requirement.marker.evaluate({**default_environment(), "extra": extra})
-                         for extra in ("", *current_extras))
-            key = (normal(requirement.name), tuple(sorted(requirement.extras)))
-            if wanted and key not in seen:
-                seen.add(key)
-                pending.append((requirement.name, key[1]))
-    return {name for name, _ in seen}
+def roots(pyproject: str) -> set[str]:
+    """The normal names of lrlib's run-time requirements: `dependencies` and the run-time extras."""
+    project = tomllib.loads(pyproject)["project"]
+    lines = list(project["dependencies"])
+    for extra in RUN_TIME_EXTRAS:
+        lines += project["optional-dependencies"][extra]
+    return {normal(re.match(r"[A-Za-z0-9._-]+", line).group(0)) for line in lines}
 
 
-def text() -> str:
-    pins = lock()
-    names = sorted(needed("lrlib", ("course", "lab")) & set(pins))
-    return HEADER + "".join(pins[name] + "\n" for name in names)
+def text(lock: str | None = None, pyproject: str | None = None) -> str:
+    """binder/requirements.txt as it should be, from the lock's and pyproject's text (the repo's by default)."""
+    lock = (ROOT / "requirements.lock").read_text() if lock is None else lock
+    pyproject = (ROOT / "pyproject.toml").read_text() if pyproject is None else pyproject
+    pins = parse_lock(lock)
+    if not any(parents for _, parents in pins.values()):
+        raise SystemExit("requirements.lock has no '# via' lines: write it with `make lock` (pip-compile)")
+    wanted = roots(pyproject)
+    missing = sorted(wanted - set(pins))
+    if missing:
+        raise SystemExit(f"requirements.lock pins none of {', '.join(missing)}: run `make lock`")
+    kept = set(wanted)
+    while True:
+        more = {name for name, (_, parents) in pins.items()
+                if name not in kept and any(normal(parent) in kept for parent in parents)}
+        if not more:
+            break
+        kept |= more
+    return HEADER + "".join(pins[name][0] + "\n" for name in sorted(kept))
 
 
 def main() -> int:
     wanted = text()
-    if "--check" in sys.argv:
+    if "--check" in sys.argv[1:]:
         current = TARGET.read_text() if TARGET.exists() else ""
-        print("binder/requirements.txt is " + ("current" if current == wanted else "out of date"))
+        print("binder/requirements.txt is " + ("current" if current == wanted else
+                                                "out of date: run python tools/binder_requirements.py"))
         return 0 if current == wanted else 1
     TARGET.write_text(wanted)
     return 0
