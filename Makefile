@@ -180,10 +180,10 @@ execute: $(INSTALLED)
 		&& ../$(PYTHON) ../tools/normalize_notebooks.py "$$nb" || exit 1; done
 
 # Each command a generated file is checked with: it exits 1, naming the file, when that file is out of date.
-GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/readme_figure.py \
-	tools/normalize_notebooks.py
+GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/versions.py \
+	tools/readme_figure.py tools/normalize_notebooks.py
 .PHONY: check-generated
-## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, the README's figure, notebooks normalized)
+## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, version mentions, the README's figure, notebooks normalized)
 check-generated: $(INSTALLED)
 	@failed=""; \
 	for tool in $(GENERATED_CHECKS); do \
