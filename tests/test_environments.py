@@ -81,7 +81,7 @@ def test_conda_environment_names_pyprojects_ranges():
     packages = text.split("\ndependencies:\n", 1)[1]
     conda = dict(re.findall(r"^  - ([A-Za-z0-9_.-]+)([^\s:]*)$", packages, re.M))
     conda.update(re.findall(r"^      - ([A-Za-z0-9_.-]+)(\S+)$", packages, re.M))
-    assert conda.pop("python") == ">=3.10" and conda.pop("pip") == ""
+    assert conda.pop("python") == PYPROJECT["requires-python"] and conda.pop("pip") == ""
     expected = {CONDA_NAMES.get(r.name, r.name): r.specifier for r in requirements("dependencies", "course", "lab", "test")}
     assert {name: SpecifierSet(spec) for name, spec in conda.items()} == expected
     channels = re.findall(r"^  - (\S+)$", text.split("\nchannels:\n", 1)[1].split("\ndependencies:\n", 1)[0], re.M)
