@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .registry import DEFAULT_LR
 from .validate import check_lr, check_step_count
 
 
@@ -25,20 +26,24 @@ def _learning_rates(lr: Any) -> list[float]:
 def record_lrs(
     make_scheduler: Callable[[torch.optim.Optimizer], object],
     num_steps: int,
-    lr: float | Sequence[float] = 1e-3,
+    lr: float | Sequence[float] = DEFAULT_LR,
 ) -> np.ndarray:
     """The source article's way to see a schedule: a fresh AdamW on ``nn.Linear(10, 2)`` (one per
     param group), the scheduler ``make_scheduler(optimizer)`` builds, both stepped ``num_steps``
     times; returns ``param_groups[i]['lr']`` as read before each step.
 
-    ``lr`` is the optimizer's lr, or one lr per param group (the first is also
-    ``optimizer.defaults['lr']``); the result has shape ``(num_steps,)`` for one lr and
-    ``(num_steps, groups)`` for several. It steps a throw-away optimizer and leaves torch's global
-    random state as it was; to look ahead in a run you are training, use ``lrlib.trace``.
+    ``lr`` is the optimizer's lr (1e-3 by default, as everywhere in lrlib), or one lr per param
+    group (the first is also ``optimizer.defaults['lr']``). The shape follows the number of param
+    groups: one group gives a curve, shape ``(num_steps,)``, whether ``lr`` is ``1e-3`` or
+    ``[1e-3]``; several give one column per group, ``(num_steps, groups)``. It steps a throw-away
+    optimizer and leaves torch's global random state as it was; to look ahead in a run you are
+    training, use ``lrlib.trace``.
 
     >>> import lrlib
     >>> record_lrs(lambda opt: lrlib.get_scheduler("linear", opt, 2, 4), 6).tolist()
     [0.0, 0.0005, 0.001, 0.0005, 0.0, 0.0]
+    >>> record_lrs(lambda opt: lrlib.get_scheduler("linear", opt, 2, 4), 6, lr=[1e-3, 1e-4]).shape
+    (6, 2)
     """
     if not callable(make_scheduler):
         raise TypeError(f"make_scheduler must be a function of the optimizer that returns a scheduler, such as "
@@ -59,7 +64,7 @@ def record_lrs(
         optimizer.step()
         scheduler.step()
     lrs = np.array(rows, dtype=np.float64).reshape(num_steps, len(group_lrs))
-    return lrs[:, 0] if isinstance(lr, (numbers.Real, np.bool_)) else lrs
+    return lrs[:, 0] if len(group_lrs) == 1 else lrs
 
 
 def _curve(argument: str, values: Any) -> np.ndarray:

@@ -36,7 +36,7 @@ from .scheduler import lr_curve
 from .controls import Relative
 from .domains import LR
 from .registry import (
-    COMMON_PARAMS, CURVE_NAMES, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
+    COMMON_PARAMS, CURVE_NAMES, DEFAULT_LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
 )
 from .validate import check_flag, check_param, check_value, curve_schedule_for
 
@@ -44,7 +44,7 @@ MAX_STEPS = 10_000_000
 """The longest run ``explore()`` draws (it computes every step)."""
 WIDTH, HEIGHT = 760, 330
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 30, 44
-_STARTS = {"name": "cosine", "compare": None, "log_y": False, "lr": 1e-3, "num_training_steps": 1950,
+_STARTS = {"name": "cosine", "compare": None, "log_y": False, "lr": DEFAULT_LR, "num_training_steps": 1950,
            "num_warmup_steps": 100}
 """Where the explorer starts when nothing is given: the source article's run."""
 _COMMON = tuple(_STARTS)

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
+from .registry import DEFAULT_LR
 from .scheduler import lr_curve
 from .validate import check_flag, check_step_count, check_whole_number, schedule_for
 
@@ -193,15 +194,19 @@ def plot_schedule(
     name: str,
     num_steps: int,
     *,
-    lr: float = 1.0,
+    lr: float = DEFAULT_LR,
     num_warmup_steps: int | None = None,
     num_training_steps: int | None = None,
     ax: Axes | None = None,
     log_y: bool = False,
     title: str | None = None,
-    **scheduler_specific_kwargs: Any,
+    scheduler_specific_kwargs: Mapping[str, Any] | None = None,
+    **schedule_arguments: Any,
 ) -> Axes:
     """Draw one schedule's lr (``lrlib.lr_curve``) for ``num_steps`` steps and return the Axes.
+
+    Its arguments are ``lr_curve``'s: ``lr`` defaults to 1e-3, and the schedule's own arguments go
+    flat or in ``scheduler_specific_kwargs``, as ``get_scheduler`` takes them.
 
     Bad arguments raise lrlib's ValueError/TypeError before anything is drawn. When
     ``num_steps`` runs past ``num_training_steps`` a dotted line marks where training should end.
@@ -211,7 +216,8 @@ def plot_schedule(
     'linear: lr 0.0003, 20 warmup steps, 200 training steps'
     """
     curve = lr_curve(name, num_steps, lr=lr, num_warmup_steps=num_warmup_steps,
-                     num_training_steps=num_training_steps, **scheduler_specific_kwargs)
+                     num_training_steps=num_training_steps, scheduler_specific_kwargs=scheduler_specific_kwargs,
+                     **schedule_arguments)
     schedule = schedule_for(name)
     warmup = num_warmup_steps if schedule.warmup != "ignored" else None
     if title is None:

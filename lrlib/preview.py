@@ -38,7 +38,9 @@ from .scheduler import lr_curve
 from .domains import LR
 from .registry import SCHEDULES
 from .steps import StepPlan
-from .validate import ScheduleWarning, check_flag, check_kwargs, check_step_count, curve_schedule_for, resolve
+from .validate import (
+    ScheduleWarning, check_flag, check_kwargs, check_step_count, curve_schedule_for, resolve, schedule_kwargs,
+)
 
 LAUNCHERS = ("torch", "accelerate")
 
@@ -254,7 +256,7 @@ def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epo
                num_examples: int | None = None, batch_size: int | None = None, grad_accum_steps: int = 1,
                world_size: int = 1, drop_last: bool = False, num_warmup_steps: int = 0,
                num_training_steps: int | None = None, launcher: str = "torch", split_batches: bool = False,
-               **scheduler_specific_kwargs: Any) -> RunPreview:
+               scheduler_specific_kwargs: Mapping[str, Any] | None = None, **schedule_arguments: Any) -> RunPreview:
     if launcher not in LAUNCHERS:
         raise ValueError(f"launcher must be one of {LAUNCHERS}: 'accelerate' when the scheduler goes through "
                          f"accelerator.prepare, 'torch' otherwise; got {launcher!r}.")
@@ -278,7 +280,8 @@ def _loop_plan(name: Any, *, lr: float | None = None, optimizer: Any = None, epo
         num_training_steps = check_step_count("num_training_steps", num_training_steps, minimum=1)
         derivation.append(f"num_training_steps = {num_training_steps}, as given")
     group_lrs, default_lr = _group_lrs(optimizer, lr if lr is not None else 0.0)
-    return _preview(name, group_lrs=group_lrs, default_lr=default_lr, kwargs=scheduler_specific_kwargs,
+    kwargs = schedule_kwargs(scheduler_specific_kwargs, schedule_arguments)
+    return _preview(name, group_lrs=group_lrs, default_lr=default_lr, kwargs=kwargs,
                     num_training_steps=num_training_steps,
                     num_warmup_steps=check_step_count("num_warmup_steps", num_warmup_steps),
                     num_optimizer_steps=per_process, derivation=derivation, stride=stride)
@@ -785,7 +788,8 @@ def preview_run(source: Any, /, **plan: Any) -> RunPreview:
       ``num_training_steps`` (what you will pass; the right count when omitted),
       ``launcher='accelerate'`` when the scheduler goes through ``accelerator.prepare``
       (it then moves ``world_size`` steps per optimizer step unless ``split_batches=True``), and
-      the schedule's own arguments.
+      the schedule's own arguments, flat (``num_cycles=2``) or in ``scheduler_specific_kwargs=``
+      as ``get_scheduler`` takes them.
 
     What train() would refuse, the preview refuses, with the Trainer's reason or the argument named.
 

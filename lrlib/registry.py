@@ -140,7 +140,10 @@ class Schedule:
         return next(p for p in self.params if p.name == name)
 
 
-LR_PARAM = Param("lr", real(0.0, low_open=True), "the peak learning rate: the optimizer's lr", default=1e-3,
+DEFAULT_LR = 1e-3
+"""The lr every lrlib function that has a default lr uses: AdamW's default, the source article's lr."""
+
+LR_PARAM = Param("lr", real(0.0, low_open=True), "the peak learning rate: the optimizer's lr", default=DEFAULT_LR,
                  examples=(1e-3, 3e-4, 2e-5), fix="Pass the optimizer's lr, e.g. 1e-3.",
                  control=Control(low=1e-6, high=1.0, step=0.05, log=True))
 NUM_WARMUP_STEPS = Param(

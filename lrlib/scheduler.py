@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import torch
 from torch.optim.lr_scheduler import LambdaLR, ReduceLROnPlateau
 
-from .registry import SCHEDULES, Schedule
-from .validate import check_kwargs, check_lr, check_step_count, resolve, schedule_for, warn_if_warmup_ignored
+from .registry import DEFAULT_LR, SCHEDULES, Schedule
+from .validate import (
+    check_kwargs, check_lr, check_step_count, resolve, schedule_for, schedule_kwargs, warn_if_warmup_ignored,
+)
 
 _PLATEAU_ARGUMENTS = tuple(inspect.signature(ReduceLROnPlateau).parameters)[1:]
 
@@ -113,10 +115,11 @@ def lr_curve(
     name: Any,
     num_steps: int,
     *,
-    lr: float = 1.0,
+    lr: float = DEFAULT_LR,
     num_warmup_steps: int | None = None,
     num_training_steps: int | None = None,
-    **scheduler_specific_kwargs: Any,
+    scheduler_specific_kwargs: Mapping[str, Any] | None = None,
+    **schedule_arguments: Any,
 ) -> np.ndarray:
     """The lr at steps 0 .. num_steps-1, in closed form: ``lr * f(step)``.
 
@@ -124,8 +127,16 @@ def lr_curve(
     ``optimizer.step()`` of a run whose optimizer was made with ``lr``. ``num_steps`` may go
     past ``num_training_steps``, to see what a schedule does when training runs too long.
 
-    >>> lr_curve("cosine", 5, lr=1e-3, num_warmup_steps=1, num_training_steps=3).round(6).tolist()
+    ``lr`` defaults to 1e-3, as everywhere in lrlib (``lrlib.registry.DEFAULT_LR``); ``lr=1.0``
+    gives the multiplier ``f`` itself. The schedule's own arguments go flat (``num_cycles=2``) or,
+    as ``get_scheduler`` takes them, in ``scheduler_specific_kwargs={"num_cycles": 2}``, so a
+    ``get_scheduler`` call can be pasted.
+
+    >>> lr_curve("cosine", 5, num_warmup_steps=1, num_training_steps=3).round(6).tolist()
     [0.0, 0.001, 0.0005, 0.0, 0.0005]
+    >>> lr_curve("cosine", 5, lr=1.0, num_warmup_steps=1, num_training_steps=3,
+    ...          scheduler_specific_kwargs={"num_cycles": 1}).round(6).tolist()
+    [0.0, 1.0, 0.0, 1.0, 0.0]
     """
     num_steps = check_step_count("num_steps", num_steps)
     lr = check_lr("lr", lr)
@@ -134,6 +145,6 @@ def lr_curve(
         lr=lr,
         num_warmup_steps=num_warmup_steps,
         num_training_steps=num_training_steps,
-        scheduler_specific_kwargs=scheduler_specific_kwargs,
+        scheduler_specific_kwargs=schedule_kwargs(scheduler_specific_kwargs, schedule_arguments),
     )
     return lr * schedule.function(np.arange(num_steps, dtype=np.float64), **kwargs)

@@ -188,6 +188,25 @@ def check_kwargs(argument: str, value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def schedule_kwargs(scheduler_specific_kwargs: Any, flat: Mapping[str, Any]) -> dict[str, Any]:
+    """A schedule's own arguments, given as ``scheduler_specific_kwargs=`` (a mapping, as
+    ``get_scheduler`` takes them, so a call can be pasted), as flat keywords, or both; an
+    argument given both ways is a TypeError.
+
+    >>> schedule_kwargs({"num_cycles": 2}, {"num_cycles": 3})
+    Traceback (most recent call last):
+    ...
+    TypeError: num_cycles is given twice, as num_cycles=3 and in scheduler_specific_kwargs={'num_cycles': 2}. Give it once.
+    """
+    given = check_kwargs("scheduler_specific_kwargs", scheduler_specific_kwargs)
+    twice = sorted(set(given) & set(flat))
+    if twice:
+        name = twice[0]
+        raise TypeError(f"{name} is given twice, as {name}={flat[name]!r} and in scheduler_specific_kwargs={given!r}. "
+                        "Give it once.")
+    return {**given, **flat}
+
+
 # ---------------------------------------------------------------- warnings that point at the caller
 
 

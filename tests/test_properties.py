@@ -30,8 +30,10 @@ def extra_arguments(name, warmup, training):
 
 
 def curve(name, warmup, training, num_steps=None, **extra):
+    """The multiplier f (lr=1.0) of schedule ``name``."""
     arguments = {**extra_arguments(name, warmup, training), **extra}
-    return lrlib.lr_curve(name, num_steps or training + 1, num_warmup_steps=None if name == "constant" else warmup,
+    return lrlib.lr_curve(name, num_steps or training + 1, lr=1.0,
+                          num_warmup_steps=None if name == "constant" else warmup,
                           num_training_steps=training, **arguments)
 
 

@@ -264,4 +264,4 @@ def quiz_curve(label: str, num_steps: int = 1000) -> np.ndarray:
     [0.0, 1.0, 0.5]
     """
     name, kwargs = QUIZ_CURVES[label]
-    return lr_curve(name, num_steps, num_warmup_steps=100, num_training_steps=1000, **kwargs)
+    return lr_curve(name, num_steps, lr=1.0, num_warmup_steps=100, num_training_steps=1000, **kwargs)

@@ -39,7 +39,7 @@ def largest_warmup(answer: Any) -> Feedback:
     (True, False)
     """
     T = 20
-    expected = max(W for W in range(T + 1) if lr_curve("constant_with_warmup", T, num_warmup_steps=W).max() == 1.0)
+    expected = max(W for W in range(T + 1) if lr_curve("constant_with_warmup", T, lr=1.0, num_warmup_steps=W).max() == 1.0)
     return check_number(answer, expected, what="largest_warmup",
                         hints=["A run of 20 steps takes the steps s = 0 to 19. At which step s does the lr "
                                "first equal the peak?",

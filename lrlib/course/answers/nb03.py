@@ -17,7 +17,7 @@ CANDIDATES: dict[str, np.ndarray] = {
     "A": np.minimum(_ramp, np.clip((CANDIDATE_TRAINING - _s) / CANDIDATE_TRAINING, 0.0, None)),
     "B": np.where(_s < CANDIDATE_WARMUP, _ramp,
                   np.clip((CANDIDATE_TRAINING + CANDIDATE_WARMUP - _s) / CANDIDATE_TRAINING, 0.0, None)),
-    "C": lr_curve("linear", CANDIDATE_STEPS, num_warmup_steps=CANDIDATE_WARMUP,
+    "C": lr_curve("linear", CANDIDATE_STEPS, lr=1.0, num_warmup_steps=CANDIDATE_WARMUP,
                   num_training_steps=CANDIDATE_TRAINING),
     "D": np.where(_s < CANDIDATE_WARMUP, _ramp,
                   np.clip((CANDIDATE_TRAINING - _s) / (CANDIDATE_TRAINING - CANDIDATE_WARMUP), 0.1, None)),
@@ -43,7 +43,7 @@ def which_curve(prediction: Any, measured: Any) -> Feedback:
 def warmup_for_one_percent(answer: Any) -> Feedback:
     """Exercise 2 (widget): the num_warmup_steps that makes the last step of linear (T = 1950) run at 1% of the peak."""
     T = 1950
-    finals = {W: float(lr_curve("linear", T, num_warmup_steps=W, num_training_steps=T)[-1]) for W in range(T)}
+    finals = {W: float(lr_curve("linear", T, lr=1.0, num_warmup_steps=W, num_training_steps=T)[-1]) for W in range(T)}
     expected = next(W for W, final in finals.items() if abs(final - 0.01) < 1e-12)
     return check_number(answer, expected, what="warmup_for_one_percent",
                         hints=["The last step, s = T - 1, is one step before the end of a decay T - W steps "

@@ -19,7 +19,7 @@ def past_t(prediction, actual) -> Feedback:
 
 def _touches_zero_three_times_and_ends_climbing_at_half(num_cycles: float) -> bool:
     """What the explorer shows for cosine with W = 100, T = 1950 (steps 0 to T - 1)."""
-    curve = lr_curve("cosine", T, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles)
+    curve = lr_curve("cosine", T, lr=1.0, num_warmup_steps=W, num_training_steps=T, num_cycles=num_cycles)
     decay = curve[W:]
     inner = decay[1:-1]
     zeros = int(np.sum((inner <= decay[:-2]) & (inner < decay[2:]) & (inner < 0.01)))

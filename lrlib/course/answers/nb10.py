@@ -37,7 +37,7 @@ def more_gpus(answer) -> Feedback:
     assert training_steps(**{**PLAN, "world_size": 4, "grad_accum_steps": expected}) == steps
     halved = training_steps(**{**PLAN, "world_size": 4})
     # where the 2-GPU schedule (linear, 6 % warmup) would still be when a 4-GPU run left at accumulation 4 ends
-    left = lr_curve("linear", halved + 1, num_warmup_steps=warmup_steps(WARMUP_RATIO, steps),
+    left = lr_curve("linear", halved + 1, lr=1.0, num_warmup_steps=warmup_steps(WARMUP_RATIO, steps),
                     num_training_steps=steps)[halved]
     return check_number(answer, expected, what="accumulation_on_four_gpus",
                         hints=[f"How many examples does one optimizer step see now: 2 GPUs x {PLAN['batch_size']} x "

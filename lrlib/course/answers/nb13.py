@@ -27,7 +27,7 @@ LETTERS = ("A", "B", "C", "D")
 
 def num_cycles_curve(answer) -> Feedback:
     """Which candidate is get_scheduler("cosine", W=100, T=1000, num_cycles=1.0)?"""
-    asked = lr_curve("cosine", CURVE_STEPS, num_warmup_steps=CURVE_WARMUP, num_training_steps=CURVE_STEPS,
+    asked = lr_curve("cosine", CURVE_STEPS, lr=1.0, num_warmup_steps=CURVE_WARMUP, num_training_steps=CURVE_STEPS,
                      num_cycles=1.0)
     expected = next(letter for letter in LETTERS if np.allclose(quiz_curve(letter), asked))
     return check_choice(answer, expected, what="cosine_one_cycle", choices=LETTERS,
@@ -56,7 +56,7 @@ RESTARTS = {"num_warmup_steps": 100, "num_training_steps": 1000, "num_cycles": 3
 
 def last_restart(answer) -> Feedback:
     """The last step at which cosine_with_restarts jumps back to the peak."""
-    curve = lr_curve("cosine_with_restarts", RESTARTS["num_training_steps"], **RESTARTS)
+    curve = lr_curve("cosine_with_restarts", RESTARTS["num_training_steps"], lr=1.0, **RESTARTS)
     jumps = [step for step in restart_steps(curve) if step > RESTARTS["num_warmup_steps"]]
     return check_number(answer, jumps[-1], what="last_restart_step",
                         hints=["The restarts share the decay phase only: from the end of the warmup to "
