@@ -11,10 +11,10 @@ The training length spans decades (a toy run of 100 steps, a real one of 100,000
 a box beside it to type the exact number. A typed number the explorer cannot draw (below 1, above
 ``MAX_STEPS``) is kept as typed and refused with a message, never clamped.
 
-The picture is an SVG the kernel writes from the decimated curves (``lrlib.decimate``) and the
-browser draws: a redraw costs the kernel a few milliseconds even for a million steps, where
-rendering text and ticks with matplotlib would cost tens. ``Explorer.plot`` draws the same
-settings with ``lrlib.plot_curves`` for a static figure.
+What the explorer shows lives in one ``Settings``, which the registry checks as it checks
+``get_scheduler``'s arguments; the widgets display it and write to it. The picture is an SVG
+(``lrlib.svgplot``) the browser draws; ``Explorer.plot`` draws the same curves with
+``lrlib.plot_curves`` for a static figure.
 """
 
 from __future__ import annotations
@@ -23,31 +23,26 @@ import html
 import math
 import time
 import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 import traitlets
 from matplotlib.axes import Axes
-from matplotlib.ticker import LogLocator, MaxNLocator
 
-from .plot import OKABE_ITO, WARMUP_COLOUR, _step_label, decimate, plot_curves
+from .plot import plot_curves
+from .svgplot import WIDTH, final_lr, svg_plot
 from .scheduler import lr_curve
 from .controls import Relative
 from .domains import LR
 from .registry import (
     COMMON_PARAMS, CURVE_NAMES, DEFAULT_LR, LR_PARAM, NUM_TRAINING_STEPS, NUM_WARMUP_STEPS, REQUIRED, SCHEDULES, Param,
 )
-from .validate import check_flag, check_param, check_value, curve_schedule_for
+from .validate import check_arguments, check_flag, check_param, check_value, curve_schedule_for
 
 MAX_STEPS = 10_000_000
 """The longest run ``explore()`` draws (it computes every step)."""
-WIDTH, HEIGHT = 760, 330
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 30, 44
-_STARTS = {"name": "cosine", "compare": None, "log_y": False, "lr": DEFAULT_LR, "num_training_steps": 1950,
-           "num_warmup_steps": 100}
-"""Where the explorer starts when nothing is given: the source article's run."""
-_COMMON = tuple(_STARTS)
 _STYLE = {"description_width": "130px"}
 _LABELS = {"lr": "lr", "num_training_steps": "training steps", "num_warmup_steps": "warmup steps"}
 STOPS_PER_DECADE = 100
@@ -207,52 +202,150 @@ class _Optional(widgets.HBox):
         super().__init__([control, self.enabled])
 
 
+def key(param: Param) -> str:
+    """Where ``Settings.values`` keeps a parameter: its name and kind (cosine's num_cycles is a real
+    number, cosine_with_restarts's a whole one)."""
+    return f"{param.name}:{param.kind.__name__}"
+
+
+def _takers(name: str) -> list[str]:
+    return [s.name for s in SCHEDULES.values() if any(p.name == name for p in s.params)]
+
+
+@dataclass
+class Settings:
+    """Everything the explorer shows, in one place: its widgets display it and write to it, and
+    the registry checks it (``lrlib.validate.check_arguments``, as ``get_scheduler`` checks them).
+
+    ``name`` is the schedule drawn and ``compare`` a second one (or None); ``lr``,
+    ``num_training_steps`` and ``num_warmup_steps`` the arguments every schedule shares;
+    ``values`` each schedule parameter's value by ``key(param)``, so a schedule shown again
+    shows what was set; ``passed`` the keys of the optional parameters that are passed. A value
+    is what the snippet shows: as given to ``explore()``, or a control's value rounded for reading.
+    """
+
+    name: str = "cosine"  # where the explorer starts when nothing is given: the source article's run
+    compare: str | None = None
+    log_y: bool = False
+    lr: float = DEFAULT_LR
+    num_training_steps: int = 1950
+    num_warmup_steps: int = 100
+    values: dict[str, Any] = field(default_factory=dict)
+    passed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def given(cls, **defaults: Any) -> Settings:
+        """The settings ``explore(**defaults)`` starts from, each checked as ``get_scheduler``
+        checks it (a TypeError or ValueError naming the argument)."""
+        every = {p.name for s in SCHEDULES.values() for p in s.params}
+        common = ("name", "compare", "log_y", "lr", "num_training_steps", "num_warmup_steps")
+        unknown = sorted(set(defaults) - set(common) - every)
+        if unknown:
+            raise TypeError(f"explore() got unknown settings {unknown}; it takes {', '.join(common)} and the "
+                            "schedules' parameters (e.g. num_cycles=2, min_lr_rate=0.1).")
+        settings = cls(name=curve_schedule_for(defaults.get("name", cls.name)).name)
+        if defaults.get("compare") not in (None, ""):
+            settings.compare = curve_schedule_for(defaults["compare"]).name
+        settings.log_y = check_flag("log_y", defaults.get("log_y", cls.log_y))
+        settings.lr = check_param(LR_PARAM, defaults.get("lr", cls.lr))
+        settings.num_training_steps = _drawable_steps(defaults.get("num_training_steps", cls.num_training_steps))
+        settings.num_warmup_steps = check_param(
+            NUM_WARMUP_STEPS, defaults.get("num_warmup_steps", min(cls.num_warmup_steps, settings.num_training_steps)))
+        drawn = [SCHEDULES[name] for name in (settings.name, settings.compare) if name]
+        for name in sorted(set(defaults) & every):
+            owner = next((s for s in drawn if any(p.name == name for p in s.params)), None)
+            if owner is None:
+                raise TypeError(f"explore() got {name}={defaults[name]!r}, but {settings.name!r} does not take it; "
+                                f"it belongs to {', '.join(_takers(name))}. Pass name= one of those, or leave {name} "
+                                "out.")
+            param = owner.param(name)
+            settings.values[key(param)] = defaults[name]
+            if param.optional:
+                settings.passed.add(key(param))
+        for schedule in SCHEDULES.values():  # of alternatives none of which is given, pass the first
+            for group in schedule.alternatives:
+                if not any(name in defaults for name in group.names) and group.names[0] in every:
+                    settings.passed.add(key(schedule.param(group.names[0])))
+        for schedule in drawn:
+            arguments = settings.arguments(schedule.name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a warning is shown under the picture, not raised here
+                _, checked = check_arguments(
+                    schedule.name, lr=settings.lr, num_warmup_steps=arguments.get("num_warmup_steps"),
+                    num_training_steps=arguments.get("num_training_steps"),
+                    scheduler_specific_kwargs=arguments["scheduler_specific_kwargs"])
+            for param in schedule.params:
+                if key(param) in settings.values and checked.get(param.name) is not None:
+                    settings.values[key(param)] = checked[param.name]
+        return settings
+
+    def value(self, param: Param) -> Any:
+        """A parameter's value; one never set starts where its control starts."""
+        if key(param) not in self.values:
+            self.values[key(param)] = start_value(param, {"lr": self.lr, "num_training_steps": self.num_training_steps})
+        return self.values[key(param)]
+
+    def arguments(self, name: str) -> dict[str, Any]:
+        """The arguments of ``get_scheduler`` for schedule ``name`` (and the optimizer's lr)."""
+        schedule = SCHEDULES[name]
+        specific = {p.name: self.value(p) for p in schedule.params if not p.optional or key(p) in self.passed}
+        arguments: dict[str, Any] = {"name": name, "lr": self.lr}
+        if schedule.warmup != "ignored":
+            arguments["num_warmup_steps"] = self.num_warmup_steps
+        # of alternatives that include num_training_steps, pass one: a given partner replaces it
+        replaced = any("num_training_steps" in group.names and any(n in specific for n in group.names)
+                       for group in schedule.alternatives)
+        if schedule.training != "ignored" and not replaced:
+            arguments["num_training_steps"] = self.num_training_steps
+        arguments["scheduler_specific_kwargs"] = specific
+        return arguments
+
+    def curve(self, name: str) -> np.ndarray:
+        """The lr of schedule ``name`` at every step of the run, from ``lr_curve``."""
+        arguments = self.arguments(name)
+        return lr_curve(arguments.pop("name"), _drawable_steps(self.num_training_steps), **arguments)
+
+
 class Explorer(widgets.VBox):
     """The widget ``explore()`` returns. Reach its parts as attributes:
 
-    ``controls`` (name -> widget: the common ones and the shown schedule's parameters),
-    ``figure`` (HTML widget holding the SVG), ``message`` (peak/final lr, or the error),
-    ``snippet`` (HTML widget) and ``code`` (its text: the transformers call),
-    ``curves`` (label -> full lr array as drawn), ``kernel_ms`` (time of the last redraw).
+    ``settings`` (what it shows, a ``Settings``), ``controls`` (name -> widget: the common ones
+    and the shown schedule's parameters), ``figure`` (HTML widget holding the SVG), ``message``
+    (peak/final lr, or the error), ``snippet`` (HTML widget) and ``code`` (its text: the
+    transformers call), ``curves`` (label -> full lr array as drawn), ``kernel_ms`` (time of the
+    last redraw).
     """
 
     def __repr__(self) -> str:
         """What a page without a live kernel (GitHub, nbviewer) shows instead of the widget."""
-        return f"lrlib.explore: the {self.controls['name'].value!r} explorer appears when the notebook runs live"
+        return f"lrlib.explore: the {self.settings.name!r} explorer appears when the notebook runs live"
 
     def __init__(self, **defaults: Any) -> None:
-        self._given = self._checked(defaults)
-        given = self._given
-        self._params: dict[str, widgets.Widget] = {}
+        self.settings = Settings.given(**defaults)
+        settings = self.settings
         self._redraws = 0
         self.curves: dict[str, np.ndarray] = {}
         self.code = ""
         self.kernel_ms = 0.0
-
-        values = {name: given.get(name, _STARTS[name]) for name in _COMMON}
-        values["num_warmup_steps"] = given.get("num_warmup_steps", min(_STARTS["num_warmup_steps"],
-                                                                      values["num_training_steps"]))
-        common = {param.name: _control(param, values[param.name], values) for param in COMMON_PARAMS}
-        self.controls: dict[str, widgets.Widget] = {
-            "name": widgets.Dropdown(options=list(CURVE_NAMES), value=values["name"], description="schedule",
+        values = {"lr": settings.lr, "num_training_steps": settings.num_training_steps}
+        self._common = {
+            "name": widgets.Dropdown(options=list(CURVE_NAMES), value=settings.name, description="schedule",
                                      style=_STYLE),
             "compare": widgets.Dropdown(options=[("(none)", "")] + [(n, n) for n in CURVE_NAMES],
-                                        value=values["compare"] or "", description="compare with", style=_STYLE),
-            "log_y": widgets.Checkbox(value=values["log_y"], description="log scale", indent=False),
-            **common,
+                                        value=settings.compare or "", description="compare with", style=_STYLE),
+            "log_y": widgets.Checkbox(value=settings.log_y, description="log scale", indent=False),
+            **{param.name: _control(param, getattr(settings, param.name), values) for param in COMMON_PARAMS},
         }
-        self.controls["num_warmup_steps"].max = max(self.controls["num_warmup_steps"].max, values["num_training_steps"])
+        self._common["num_warmup_steps"].max = max(self._common["num_warmup_steps"].max, settings.num_training_steps)
+        self.controls: dict[str, widgets.Widget] = {}
         self._params_box = widgets.VBox()
         self.figure = widgets.HTML(layout=widgets.Layout(width=f"{WIDTH + 10}px"))
         self.message = widgets.HTML()
         self.snippet = widgets.HTML()
-        self._common_controls = dict(self.controls)
         self._show_params()
-        self._compute()  # the given settings, checked as get_scheduler checks them: errors are raised here
-        for key in ("lr", "num_training_steps", "num_warmup_steps", "log_y", "compare"):
-            self.controls[key].observe(self._on_change, "value")
-        self.controls["name"].observe(self._on_schedule, "value")
-        c = self._common_controls
+        for name, control in self._common.items():
+            control.observe(self._on_schedule if name == "name" else self._on_common, "value")
+        c = self._common
         super().__init__([
             widgets.HBox([c["name"], c["compare"], c["log_y"]]),
             c["lr"], c["num_training_steps"], c["num_warmup_steps"],
@@ -261,178 +354,100 @@ class Explorer(widgets.VBox):
         self.add_class("lrlib-explore")
         self.redraw()
 
-    @staticmethod
-    def _checked(defaults: dict[str, Any]) -> dict[str, Any]:
-        """The settings given to ``explore()``, each checked against its declaration."""
-        every = {p.name for s in SCHEDULES.values() for p in s.params}
-        unknown = sorted(set(defaults) - set(_COMMON) - every)
-        if unknown:
-            raise TypeError(f"explore() got unknown settings {unknown}; it takes {', '.join(_COMMON)} and the "
-                            "schedules' parameters (e.g. num_cycles=2, min_lr_rate=0.1).")
-        given = dict(defaults)
-        given["name"] = curve_schedule_for(given.get("name", _STARTS["name"])).name
-        if given.get("compare") not in (None, ""):
-            given["compare"] = curve_schedule_for(given["compare"]).name
-        if "log_y" in given:
-            given["log_y"] = check_flag("log_y", given["log_y"])
-        if "lr" in given:
-            given["lr"] = check_param(LR_PARAM, given["lr"])
-        if "num_training_steps" in given:
-            given["num_training_steps"] = _drawable_steps(given["num_training_steps"])
-        if "num_warmup_steps" in given:
-            given["num_warmup_steps"] = check_param(NUM_WARMUP_STEPS, given["num_warmup_steps"])
-        schedules = [SCHEDULES[given["name"]]] + ([SCHEDULES[given["compare"]]] if given.get("compare") else [])
-        lr = given.get("lr", _STARTS["lr"])
-        for name in sorted(set(given) & every):
-            owner = next((s for s in schedules if any(p.name == name for p in s.params)), None)
-            if owner is None:
-                takers = [s.name for s in SCHEDULES.values() if any(p.name == name for p in s.params)]
-                raise TypeError(f"explore() got {name}={given[name]!r}, but {given['name']!r} does not take it; "
-                                f"it belongs to {', '.join(takers)}. Pass name= one of those, or leave {name} out.")
-            given[name] = check_param(owner.param(name), given[name], lr)
-        return given
-
-    # ------------------------------------------------------------------ controls
-
-    def _values(self) -> dict[str, Any]:
-        return {"lr": self._common_controls["lr"].value,
-                "num_training_steps": self._common_controls["num_training_steps"].value}
-
-    def _starts_enabled(self, param: Param) -> bool:
-        """An optional argument is passed when given, or when it is the first of alternatives none of
-        which was given (min_lr_rate, so that a floor is given exactly once)."""
-        if param.name in self._given:
-            return True
-        for schedule in SCHEDULES.values():
-            for group in schedule.alternatives:
-                if param.name in group.names and not any(n in self._given for n in group.names):
-                    return group.names[0] == param.name
-        return False
+    # ------------------------------------------------------------------ controls: they show and set self.settings
 
     def _param_control(self, param: Param) -> widgets.Widget:
-        """The (cached) control of one parameter; optional ones come with a 'pass' tick box."""
-        key = f"{param.name}:{param.kind.__name__}"
-        if key not in self._params:
-            given = self._given.get(param.name)
-            if given is not None:
-                try:
-                    given = check_param(param, given, self._values()["lr"])
-                except (TypeError, ValueError):  # given for another schedule whose domain differs
-                    given = None
-            value = start_value(param, self._values()) if given is None else given
-            control = _control(param, value, self._values())
-            if param.optional:
-                control = _Optional(control, self._starts_enabled(param))
-                control.enabled.observe(self._on_pass, "value")
-                control.control.observe(self._on_change, "value")
-            else:
-                control.observe(self._on_change, "value")
-            control.param = param
-            self._params[key] = control
-        return self._params[key]
+        """A control for one parameter of the shown schedule; optional ones come with a 'pass' tick box."""
+        values = {"lr": self.settings.lr, "num_training_steps": self.settings.num_training_steps}
+        control = _control(param, self.settings.value(param), values)
+        control.param = param
+        control.observe(self._on_param, "value")
+        if not param.optional:
+            return control
+        optional = _Optional(control, key(param) in self.settings.passed)
+        optional.param = param
+        optional.enabled.param = param
+        optional.enabled.observe(self._on_pass, "value")
+        return optional
 
     def _show_params(self) -> None:
-        schedule = SCHEDULES[self._common_controls["name"].value]
-        self.controls = dict(self._common_controls)
-        for param in schedule.params:
-            self.controls[param.name] = self._param_control(param)
-        self._params_box.children = [self.controls[p.name] for p in schedule.params]
-        self._common_controls["num_warmup_steps"].disabled = schedule.warmup == "ignored"
+        schedule = SCHEDULES[self.settings.name]
+        params = {param.name: self._param_control(param) for param in schedule.params}
+        self.controls = {**self._common, **params}
+        self._params_box.children = list(params.values())
+        self._common["num_warmup_steps"].disabled = schedule.warmup == "ignored"
 
-    def _on_schedule(self, _change: Any) -> None:
+    def _on_schedule(self, change: Any) -> None:
+        self.settings.name = change["new"]
         self._show_params()
         self.redraw()
 
-    def _on_pass(self, change: Any) -> None:
-        """Ticking one of exactly-one alternatives (min_lr, min_lr_rate) unticks the others."""
-        if change["new"]:
-            name = next(c.param.name for c in self._params.values()
-                        if isinstance(c, _Optional) and c.enabled is change["owner"])
-            others = {n for s in SCHEDULES.values() for g in s.alternatives if g.exactly and name in g.names
-                      for n in g.names} - {name}
-            for control in self._params.values():
-                if isinstance(control, _Optional) and control.param.name in others:
-                    control.enabled.value = False
-        self.redraw()
-
-    def _on_change(self, change: Any) -> None:
-        if change["owner"] in (self._common_controls["num_training_steps"], self._common_controls["lr"]):
+    def _on_common(self, change: Any) -> None:
+        name = next(n for n, control in self._common.items() if control is change["owner"])
+        value = change["new"]
+        if name == "lr":
+            value = _sig(value, 3)
+        elif name == "compare":
+            value = value or None
+        setattr(self.settings, name, value)
+        if name in ("lr", "num_training_steps"):
             try:
-                _drawable_steps(self._common_controls["num_training_steps"].value)
-            except ValueError:
+                _drawable_steps(self.settings.num_training_steps)
+            except (TypeError, ValueError):
                 pass  # a length that cannot be drawn changes no other control; redraw says why
             else:
                 self._sync_limits()
         self.redraw()
 
+    def _on_param(self, change: Any) -> None:
+        control = change["owner"]
+        value = change["new"]
+        if isinstance(value, float):
+            value = _sig(value, 3 if isinstance(control, widgets.FloatLogSlider) else 6)
+        self.settings.values[key(control.param)] = value
+        self.redraw()
+
+    def _on_pass(self, change: Any) -> None:
+        """Tick or untick an optional argument; ticking one of exactly-one alternatives (min_lr,
+        min_lr_rate) unticks the others."""
+        param = change["owner"].param
+        if change["new"]:
+            self.settings.passed.add(key(param))
+            schedule = SCHEDULES[self.settings.name]
+            others = {n for g in schedule.alternatives if g.exactly and param.name in g.names for n in g.names}
+            for other in others - {param.name}:
+                control = self.controls.get(other)
+                if isinstance(control, _Optional):
+                    control.enabled.value = False
+        else:
+            self.settings.passed.discard(key(param))
+        self.redraw()
+
     def _sync_limits(self) -> None:
         """Keep warmup, and every control whose range is declared relative to the training length
         or the lr, within its new range."""
-        values = self._values()
+        values = {"lr": self.settings.lr, "num_training_steps": self.settings.num_training_steps}
         with self.hold_sync():
-            self._common_controls["num_warmup_steps"].max = values["num_training_steps"]
-            for control in self._params.values():
-                inner, declared = _inner(control), control.param.control.high
-                if not isinstance(declared, Relative):
+            self._common["num_warmup_steps"].max = self.settings.num_training_steps
+            for name, control in self.controls.items():
+                if name in self._common or not isinstance(control.param.control.high, Relative):
                     continue
-                high = control.param.control.at("high", values, control.param.kind is int)
+                inner, param = _inner(control), control.param
+                high = param.control.at("high", values, param.kind is int)
                 if isinstance(inner, widgets.FloatLogSlider):
                     high = math.ceil(math.log10(high))
                 inner.max = max(high, inner.min)
-
-    # ------------------------------------------------------------------ settings
-
-    def _as_given(self, name: str, value: Any, digits: int) -> Any:
-        """The value a control shows, as given to explore() if unchanged, else rounded for reading."""
-        if name in self._given and value == self._given[name]:
-            return self._given[name]
-        return _sig(value, digits) if isinstance(value, float) else value
-
-    def _specific(self, name: str) -> dict[str, Any]:
-        """The scheduler_specific_kwargs the controls give for schedule ``name``."""
-        kwargs = {}
-        for param in SCHEDULES[name].params:
-            control = self._param_control(param)
-            if isinstance(control, _Optional) and not control.enabled.value:
-                continue
-            inner = _inner(control)
-            kwargs[param.name] = self._as_given(param.name, inner.value,
-                                                3 if isinstance(inner, widgets.FloatLogSlider) else 6)
-        return kwargs
-
-    def settings(self, name: str | None = None) -> dict[str, Any]:
-        """The arguments of ``get_scheduler`` (and the optimizer's lr) the controls describe."""
-        c = self._common_controls
-        name = name or c["name"].value
-        schedule = SCHEDULES[name]
-        specific = self._specific(name)
-        arguments: dict[str, Any] = {"name": name, "lr": self._as_given("lr", c["lr"].value, 3)}
-        if schedule.warmup != "ignored":
-            arguments["num_warmup_steps"] = c["num_warmup_steps"].value
-        # of alternatives that include num_training_steps, pass one: a given partner replaces it
-        replaced = any("num_training_steps" in group.names and any(n in specific for n in group.names)
-                       for group in schedule.alternatives)
-        if schedule.training != "ignored" and not replaced:
-            arguments["num_training_steps"] = c["num_training_steps"].value
-        arguments["scheduler_specific_kwargs"] = specific
-        return arguments
-
-    def _curve(self, name: str) -> np.ndarray:
-        arguments = self.settings(name)
-        specific = arguments.pop("scheduler_specific_kwargs")
-        num_steps = _drawable_steps(self._common_controls["num_training_steps"].value)
-        return lr_curve(arguments.pop("name"), num_steps, **arguments, **specific)
 
     # ------------------------------------------------------------------ drawing
 
     def _compute(self) -> tuple[dict[str, np.ndarray], list[Any]]:
         """The curves of the schedule and the one compared with, and the warnings they raised."""
-        name, compare = self._common_controls["name"].value, self._common_controls["compare"].value
+        name, compare = self.settings.name, self.settings.compare
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            curves = {name: self._curve(name)}
+            curves = {name: self.settings.curve(name)}
             if compare and compare != name:
-                curves[compare] = self._curve(compare)
+                curves[compare] = self.settings.curve(compare)
         return curves, caught
 
     def redraw(self) -> None:
@@ -465,11 +480,11 @@ class Explorer(widgets.VBox):
         for label, curve in self.curves.items():
             peak = int(np.argmax(curve))
             parts.append(f"<b>{html.escape(label)}</b>: peak lr {curve[peak]:.3g} at step {peak:,} · "
-                         f"final lr {_final(curve):.3g} at step {len(curve) - 1:,}")
+                         f"final lr {final_lr(curve):.3g} at step {len(curve) - 1:,}")
         return "<br>".join(parts)
 
     def _snippet(self) -> str:
-        arguments = self.settings()
+        arguments = self.settings.arguments(self.settings.name)
         lines = [
             "import torch",
             "from transformers import get_scheduler",
@@ -488,19 +503,16 @@ class Explorer(widgets.VBox):
         return "\n".join(lines)
 
     def _svg(self) -> str:
-        log_y = self._common_controls["log_y"].value
-        schedule = SCHEDULES[self._common_controls["name"].value]
-        warmup = self._common_controls["num_warmup_steps"].value if schedule.warmup != "ignored" else 0
-        steps = self._common_controls["num_training_steps"].value
-        title = f"{' vs '.join(self.curves)} · lr {_sig(self._common_controls['lr'].value):g} · {steps:,} steps"
-        return _svg_plot(self.curves, warmup=warmup, log_y=log_y, version=self._redraws, title=title)
+        settings = self.settings
+        warmup = settings.num_warmup_steps if SCHEDULES[settings.name].warmup != "ignored" else 0
+        title = f"{' vs '.join(self.curves)} · lr {_sig(settings.lr):g} · {settings.num_training_steps:,} steps"
+        return svg_plot(self.curves, warmup=warmup, log_y=settings.log_y, version=self._redraws, title=title)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """The current curves drawn by ``lrlib.plot_curves`` (a static matplotlib figure)."""
-        schedule = SCHEDULES[self._common_controls["name"].value]
-        warmup = self._common_controls["num_warmup_steps"].value if schedule.warmup != "ignored" else None
-        return plot_curves(self.curves, ax=ax, num_warmup_steps=warmup, title=schedule.name,
-                           log_y=self._common_controls["log_y"].value)
+        schedule = SCHEDULES[self.settings.name]
+        warmup = self.settings.num_warmup_steps if schedule.warmup != "ignored" else None
+        return plot_curves(self.curves, ax=ax, num_warmup_steps=warmup, title=schedule.name, log_y=self.settings.log_y)
 
 
 def _drawable_steps(value: Any) -> int:
@@ -519,89 +531,6 @@ def _py(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_py(k)}: {_py(v)}" for k, v in value.items()) + "}"
     return repr(value)
-
-
-def _final(curve: np.ndarray) -> float:
-    """The last lr, with float dust (below 1e-9 of the peak) read as the 0 it stands for."""
-    return float(curve[-1]) if abs(curve[-1]) > 1e-9 * float(np.max(np.abs(curve))) else 0.0
-
-
-def _ticks(low: float, high: float, log_y: bool) -> np.ndarray:
-    locator = LogLocator(base=10, numticks=8) if log_y else MaxNLocator(nbins=6)
-    ticks = np.asarray(locator.tick_values(low, high))
-    return ticks[(ticks >= low * (1 - 1e-9)) & (ticks <= high * (1 + 1e-9))]
-
-
-def _svg_plot(curves: dict[str, np.ndarray], *, warmup: int, log_y: bool, version: int, title: str) -> str:
-    """An SVG of the curves in the style of ``plot_curves``: axes, ticks, warmup, peak and end."""
-    num_steps = max(len(c) for c in curves.values())
-    top_value = max(float(np.max(c)) for c in curves.values()) or 1.0
-    plot_height = HEIGHT - TOP - BOTTOM
-    if log_y:
-        positive = [c[c > 0] for c in curves.values()]
-        low = max(min((float(p.min()) for p in positive if p.size), default=top_value), top_value * 1e-6)
-        low, high = 10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(top_value * 1.0001))
-
-        def to_y(value):
-            decades = math.log10(high) - np.log10(np.maximum(value, low * 1e-3))  # zeros sink below the frame
-            return TOP + plot_height * decades / (math.log10(high) - math.log10(low))
-    else:
-        low = min(0.0, min(float(np.min(c)) for c in curves.values()))
-        high = top_value * 1.1
-
-        def to_y(value):
-            return TOP + plot_height * (high - np.asarray(value)) / (high - low)
-
-    span = max(1, num_steps - 1)
-
-    def to_x(step):
-        return LEFT + (WIDTH - LEFT - RIGHT) * np.asarray(step) / span
-
-    bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
-    out = [f'<svg class="lrlib-plot" data-version="{version}" xmlns="http://www.w3.org/2000/svg" '
-           f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" font-family="sans-serif" '
-           f'font-size="11"><defs><clipPath id="lrlib-clip"><rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" '
-           f'height="{bottom - TOP}"/></clipPath></defs><rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>'
-           f'<text x="{LEFT}" y="{TOP - 10}" font-size="13" font-weight="bold">{html.escape(title)}</text>']
-    if warmup:
-        x = float(to_x(min(warmup, span)))
-        out.append(f'<rect class="warmup" x="{LEFT}" y="{TOP}" width="{x - LEFT:.1f}" height="{bottom - TOP}" '
-                   f'fill="{WARMUP_COLOUR}" fill-opacity="0.18"/><text x="{x + 3:.1f}" y="{bottom - 5}" '
-                   f'fill="#555">◂ warmup ({warmup:,})</text>')
-    for tick in _ticks(0, span, False):
-        x = float(to_x(tick))
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{bottom}" stroke="#ddd"/>'
-                   f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle">{_step_label(tick)}</text>')
-    for tick in _ticks(low, high, log_y):
-        y = float(to_y(tick))
-        out.append(f'<line x1="{LEFT}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                   f'<text x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end">{tick:.3g}</text>')
-    out.append(f'<rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" height="{bottom - TOP}" fill="none" stroke="#444"/>'
-               f'<text x="{(LEFT + right) / 2}" y="{HEIGHT - 6}" text-anchor="middle" font-size="12">step</text>'
-               f'<text transform="translate(14 {(TOP + bottom) / 2}) rotate(-90)" text-anchor="middle" '
-               f'font-size="12">learning rate</text>')
-    for row, (label, curve) in enumerate(curves.items()):
-        colour = OKABE_ITO[row % len(OKABE_ITO)]
-        steps, values = decimate(curve, max_buckets=512)
-        xs, ys = to_x(steps), to_y(values)
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs.tolist(), ys.tolist()))
-        out.append(f'<polyline class="curve" data-label="{html.escape(label)}" clip-path="url(#lrlib-clip)" '
-                   f'fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{points}"/>')
-        peak = int(np.argmax(curve))
-        end = _final(curve)
-        marks = (("peak", peak, curve[peak], "start", 6), ("end", len(curve) - 1, end, "end", -6))
-        for what, step, value, anchor, dx in marks:
-            if log_y and value <= 0:
-                continue
-            x, y = float(to_x(step)), float(to_y(value))
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/><text x="{x + dx:.1f}" '
-                       f'y="{y - 7 - 13 * row:.1f}" text-anchor="{anchor}" fill="{colour}">{what} {value:.3g}</text>')
-        if len(curves) > 1:
-            y = TOP + 14 + 15 * row
-            out.append(f'<line x1="{right - 170}" x2="{right - 150}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" '
-                       f'stroke-width="2"/><text x="{right - 145}" y="{y}">{html.escape(label)}</text>')
-    out.append("</svg>")
-    return "".join(out)
 
 
 def explore(**defaults: Any) -> Explorer:

@@ -323,16 +323,17 @@ def _fill_computed(schedule: Schedule, values: dict[str, Any]) -> None:
         values[param.name] = param.computed.function(values)
 
 
-def resolve(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_training_steps: Any = None,
-            scheduler_specific_kwargs: dict[str, Any] | None = None) -> tuple[Schedule, dict[str, Any]]:
-    """Check every argument and return the schedule with the keywords its closed form takes.
+def check_arguments(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_training_steps: Any = None,
+                    scheduler_specific_kwargs: Mapping[str, Any] | None = None) -> tuple[Schedule, dict[str, Any]]:
+    """Check a schedule's arguments against the registry, as ``get_scheduler`` does: each against
+    its domain, then the alternatives, then the relations between them. Returns the schedule and
+    each argument by its declared name, as a plain Python value (None: left out).
 
     ``lr`` is the reference learning rate that absolute arguments (``lr_end``, ``min_lr``) are
     measured against: ``optimizer.defaults['lr']``, as in transformers (None: there is none).
 
-    >>> schedule, kwargs = resolve("polynomial", lr=1e-3, num_warmup_steps=10, num_training_steps=100)
-    >>> sorted(kwargs.items())
-    [('lr_end', 1e-07), ('lr_init', 0.001), ('num_training_steps', 100), ('num_warmup_steps', 10), ('power', 1.0)]
+    >>> check_arguments("cosine", lr=1e-3, num_warmup_steps=10, num_training_steps=np.int64(100))[1]
+    {'num_warmup_steps': 10, 'num_training_steps': 100, 'num_cycles': 0.5}
     """
     schedule = curve_schedule_for(name)
     kwargs = check_kwargs("scheduler_specific_kwargs", scheduler_specific_kwargs)
@@ -343,6 +344,21 @@ def resolve(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_tr
         values[param.name] = None if given is None else check_param(param, given, lr)
     _check_alternatives(schedule, values)
     _check_relations(schedule, values)
+    return schedule, values
+
+
+def resolve(name: Any, *, lr: float | None, num_warmup_steps: Any = None, num_training_steps: Any = None,
+            scheduler_specific_kwargs: Mapping[str, Any] | None = None) -> tuple[Schedule, dict[str, Any]]:
+    """Check every argument (``check_arguments``) and return the schedule with the keywords its
+    closed form takes: computed defaults filled in, absolute arguments turned into ratios of ``lr``.
+
+    >>> schedule, kwargs = resolve("polynomial", lr=1e-3, num_warmup_steps=10, num_training_steps=100)
+    >>> sorted(kwargs.items())
+    [('lr_end', 1e-07), ('lr_init', 0.001), ('num_training_steps', 100), ('num_warmup_steps', 10), ('power', 1.0)]
+    """
+    schedule, values = check_arguments(name, lr=lr, num_warmup_steps=num_warmup_steps,
+                                       num_training_steps=num_training_steps,
+                                       scheduler_specific_kwargs=scheduler_specific_kwargs)
     _fill_computed(schedule, values)
     for param in schedule.params:
         if param.rate_of_lr and values.get(param.name) is not None:

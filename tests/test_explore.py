@@ -36,6 +36,16 @@ def test_defaults_set_the_starting_values():
     np.testing.assert_allclose(explorer.curves["cosine_with_restarts"], expected, rtol=1e-12, atol=0)
 
 
+def test_a_schedule_shown_again_shows_what_was_set_for_it():
+    explorer = lrlib.explore(name="cosine_with_restarts", num_cycles=3)
+    explorer.controls["num_cycles"].value = 4
+    explorer.controls["name"].value = "cosine"  # its num_cycles is a real number, another setting
+    assert explorer.controls["num_cycles"].value == 0.5
+    explorer.controls["name"].value = "cosine_with_restarts"
+    assert explorer.controls["num_cycles"].value == 4 and '"num_cycles": 4' in explorer.code
+    assert explorer.settings.arguments("cosine_with_restarts")["scheduler_specific_kwargs"] == {"num_cycles": 4}
+
+
 def test_unknown_defaults_are_refused_with_the_valid_names():
     with pytest.raises(TypeError, match="unknown settings \\['warmup'\\]"):
         lrlib.explore(warmup=100)
