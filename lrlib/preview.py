@@ -135,7 +135,7 @@ def _absolute_floor_params(name: str) -> tuple[str, ...]:
 def _climbs_back(name: str, num_training_steps: int, num_warmup_steps: int, kwargs: dict[str, Any]) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScheduleWarning)
-        curve = lr_curve(name, 2 * num_training_steps + 2, num_warmup_steps=num_warmup_steps,
+        curve = lr_curve(name, 2 * num_training_steps + 2, lr=1.0, num_warmup_steps=num_warmup_steps,
                          num_training_steps=num_training_steps, **kwargs)
     return bool(curve[num_training_steps + 1:].max() > curve[num_training_steps] + 1e-12)
 
