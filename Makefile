@@ -34,6 +34,7 @@ TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
 TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range
 # torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
+# Only torch is looked up there (--no-deps); its dependencies come with the next install, from PyPI.
 # TORCH_INDEX= (empty) leaves torch to pip's own configuration.
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 TORCH_FROM = $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
@@ -51,7 +52,7 @@ help:
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock torch $(TORCH_FROM)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -c requirements.lock torch $(TORCH_FROM)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test]'
 	touch $@
 
