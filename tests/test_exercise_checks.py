@@ -69,3 +69,24 @@ def test_a_prediction_outside_its_choices_is_refused_without_showing_the_run():
     outside = course.check_prediction("E", "B", what="my_curve", choices="ABCD").message
     assert outside == "✗ Not quite: my_curve = 'E' is not one of the choices: 'A', 'B', 'C', 'D'."
     assert course.check_prediction("B", "B", what="my_curve", choices="ABCD").solved
+
+
+STUBS = [("13.body_floor", "body_final_lr"), ("13.resume_without_scheduler", "lr_after_resume"),
+         ("13.plateau_lr", "lr_after_plateau"), ("05.first_restart_warmup", "warmup_for_restart_at_1000")]
+
+
+@pytest.mark.parametrize("exercise,what", STUBS, ids=[exercise for exercise, _ in STUBS])
+def test_an_answers_module_says_not_yet_in_the_words_of_the_checks_without_an_expected_value(exercise, what):
+    assert course.check(exercise, ...).message == course.check_number(..., float("nan"), what=what).message
+
+
+def test_a_warmup_outside_the_run_is_named_as_such_not_as_too_high_or_too_low():
+    message = course.check("05.first_restart_warmup", 5000).message
+    assert message.startswith("✗ Not quite: warmup_for_restart_at_1000 = 5000: a warmup of this run is 0 to 1949")
+    assert "too high" not in message and "too low" not in course.check("05.first_restart_warmup", -5).message
+
+
+def test_a_first_restart_within_ten_steps_of_1000_is_right_with_the_exact_warmup_in_the_reason():
+    near, exact = course.check("05.first_restart_warmup", 520), course.check("05.first_restart_warmup", 525)
+    assert near.solved and exact.solved and "gives W = 525" in near.message
+    assert not course.check("05.first_restart_warmup", 600).solved

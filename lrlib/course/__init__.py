@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import experiments, outcomes
 from .exercises import (QUIZ_CURVES, Feedback, check, check_choice, check_number, check_prediction, is_number,
-                        predicted, quiz_curve, right, unanswered, wrong)
+                        not_a_choice, not_yet, predicted, quiz_curve, right, unanswered, wrong)
 
 __all__ = [
     "Feedback",
@@ -25,6 +25,8 @@ __all__ = [
     "check_prediction",
     "experiments",
     "is_number",
+    "not_a_choice",
+    "not_yet",
     "outcomes",
     "predicted",
     "quiz_curve",

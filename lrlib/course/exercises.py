@@ -10,8 +10,9 @@ A check never raises on an unsolved exercise and never states the answer. It ret
   collapsed solution.
 
 An answers module (``lrlib/course/answers/nbNN.py``) builds its checks from ``check_number``,
-``check_choice`` and ``check_prediction``, or, for a check of its own, from
-``unanswered``, ``is_number`` and ``wrong``.
+``check_choice`` and ``check_prediction``, or, for a check of its own, from ``unanswered`` and
+``is_number`` and the verdicts the checks themselves return: ``not_yet``, ``right``, ``wrong`` and
+``not_a_choice``. A check is only called with the real expected value, never to borrow its wording.
 
 A prediction is gated: its reveal cell runs the experiment but shows it only once the learner has
 committed (``if course.predicted(my_guess): ...``); until then it says "predict first". Once the
@@ -83,6 +84,24 @@ def wrong(what: str, problem: str, hints: str | Sequence[str]) -> Feedback:
     more = ("Run the check again after your next try for another hint." if tries < len(hints)
             else "Still stuck? Open the solution below the exercise.")
     return Feedback(f"{WRONG} {problem}\nHint {min(tries, len(hints))} of {len(hints)}: {shown}\n{more}")
+
+
+def not_yet(todo: str, then: str = "run this cell again") -> Feedback:
+    """The untouched stub: what to ``todo`` first, and what to do ``then``.
+
+    >>> not_yet("set steps to your answer (a number)")
+    Not yet: set steps to your answer (a number), then run this cell again.
+    """
+    return Feedback(f"{NOT_YET} {todo}, then {then}.")
+
+
+def not_a_choice(what: str, answer: Any, choices: Sequence[Any]) -> Feedback:
+    """An answer outside ``choices``: refused without a hint, and not counted as a wrong try.
+
+    >>> not_a_choice("my_curve", "E", "ABCD")
+    ✗ Not quite: my_curve = 'E' is not one of the choices: 'A', 'B', 'C', 'D'.
+    """
+    return Feedback(f"{WRONG} {what} = {answer!r} is not one of the choices: {', '.join(map(repr, choices))}.")
 
 
 def unanswered(answer: Any) -> bool:
@@ -159,16 +178,12 @@ def check_number(answer: Any, expected: float, *, what: str, hints: str | Sequen
     ✓ Right: 50 epochs of 38 full batches.
     """
     if unanswered(answer):
-        return Feedback(f"{NOT_YET} set {what} to your answer (a number), then run this cell again.")
+        return not_yet(f"set {what} to your answer (a number)")
     if not is_number(answer):
         return wrong(what, f"{what} = {answer!r} is a {type(answer).__name__}; the answer is a number.", hints)
     if math.isclose(_number(answer), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
         return right(what, why)
     return wrong(what, f"{what} = {_plain(answer)} is {_direction(_number(answer), float(expected))}.", hints)
-
-
-def _not_a_choice(what: str, answer: Any, choices: Sequence[Any]) -> Feedback:
-    return Feedback(f"{WRONG} {what} = {answer!r} is not one of the choices: {', '.join(map(repr, choices))}.")
 
 
 def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any],
@@ -184,9 +199,9 @@ def check_choice(answer: Any, expected: Any, *, what: str, choices: Sequence[Any
     if expected not in choices:
         raise ValueError(f"expected={expected!r} must be one of choices={choices!r}.")
     if unanswered(answer):
-        return Feedback(f"{NOT_YET} set {what} to one of {', '.join(map(repr, choices))}, then run this cell again.")
+        return not_yet(f"set {what} to one of {', '.join(map(repr, choices))}")
     if answer not in choices:
-        return _not_a_choice(what, answer, choices)
+        return not_a_choice(what, answer, choices)
     if answer == expected:
         return right(what, why)
     return wrong(what, f"{what} = {answer!r} is not the one.", hints)
@@ -208,9 +223,9 @@ def check_prediction(prediction: Any, actual: Any, *, what: str, rel_tol: float 
     if (rel_tol is None) == (abs_tol is None) and is_number(actual):
         raise ValueError("give exactly one of rel_tol and abs_tol for a numeric prediction.")
     if unanswered(prediction):
-        return Feedback(f"{NOT_YET} write your prediction into {what} before you look, then run this cell again.")
+        return not_yet(f"write your prediction into {what} before you look")
     if choices is not None and prediction not in choices:
-        return _not_a_choice(what, prediction, choices)
+        return not_a_choice(what, prediction, choices)
     if is_number(actual):
         if not is_number(prediction):
             return Feedback(f"{WRONG} {what} = {prediction!r} is a {type(prediction).__name__}; predict a number.")

@@ -9,7 +9,7 @@ rate (Experiment 2).
 
 from __future__ import annotations
 
-from ..exercises import NOT_YET, Feedback, check_prediction, is_number, right, unanswered, wrong
+from ..exercises import Feedback, check_prediction, is_number, not_yet, right, unanswered, wrong
 
 PEAK_LR = 3e-2
 RUN_STEPS = 200
@@ -73,8 +73,8 @@ def _shortest(answer, what: str, beta2: float, hints: list[str], why: str) -> Fe
     """Right when ``answer`` (a multiple of STEP) trains both seeds and STEP and 2 * STEP steps less do not, on
     this CPU (the second catches most answers of a halving search, which can stop on a later edge)."""
     if unanswered(answer):
-        return Feedback(f"{NOT_YET} set {what} to a number of warmup steps (0 to {RUN_STEPS}, in steps of {STEP}), "
-                        "then run this cell again; it trains two seeds with it, a few seconds each.")
+        return not_yet(f"set {what} to a number of warmup steps (0 to {RUN_STEPS}, in steps of {STEP})",
+                       then="run this cell again; it trains two seeds with it, a few seconds each")
     if not is_number(answer) or int(answer) != answer or not 0 <= answer <= RUN_STEPS:
         return wrong(what, f"{what} = {answer!r} is not a whole number of steps from 0 to {RUN_STEPS}.", hints)
     if int(answer) % STEP:

@@ -6,7 +6,7 @@ from typing import Any
 
 from lrlib import lr_curve
 
-from ..exercises import NOT_YET, RIGHT, WRONG, Feedback, check_number, check_prediction, is_number
+from ..exercises import RIGHT, WRONG, Feedback, check_number, check_prediction, is_number, not_yet
 
 
 def first_lrs(prediction: Any, measured: Any) -> Feedback:
@@ -19,8 +19,7 @@ def first_lrs(prediction: Any, measured: Any) -> Feedback:
     """
     names = ("lr_first_step", "lr_100th_step")
     if not isinstance(prediction, tuple) or any(p is ... or p is None for p in prediction):
-        return Feedback(f"{NOT_YET} write your predictions into {' and '.join(names)} before you look, "
-                        "then run this cell again.")
+        return not_yet(f"write your predictions into {' and '.join(names)} before you look")
     results = [check_prediction(p, m, what=n, rel_tol=1e-6) for p, m, n in zip(prediction, measured, names)]
     verdict = f"{RIGHT} Good predictions:" if all(r.solved for r in results) else WRONG
     said = "; ".join(f"{n}: you predicted {float(p):.4g}" if is_number(p) else f"{n}: you predicted {p!r}"

@@ -2,7 +2,7 @@
 
 from lrlib import lr_curve
 
-from ..exercises import WRONG, Feedback, check_number, check_prediction, is_number, unanswered, wrong
+from ..exercises import WRONG, Feedback, check_prediction, is_number, not_yet, right, unanswered, wrong
 from . import restart_steps
 
 T = 1950
@@ -24,20 +24,19 @@ def first_restart_warmup(answer) -> Feedback:
              "W + (1950 - W) / 3 = 1000 gives 2W / 3 = 1000 - 650. Then set that warmup on the slider and "
              "check that the first jump is near step 1000."]
     if unanswered(answer):
-        return check_number(answer, 525, what=what)
+        return not_yet(f"set {what} to your answer (a number)")
     if not is_number(answer) or float(answer) != int(answer):
         return Feedback(f"{WRONG} {what} = {answer!r} is not a whole number of steps.")
     answer = int(answer)
     if not 0 <= answer < T:
-        return check_number(answer, 525, what=what, hints=hints)
+        return wrong(what, f"{what} = {answer}: a warmup of this run is 0 to {T - 1} steps long.", hints)
     curve = lr_curve("cosine_with_restarts", T, lr=1.0, num_warmup_steps=int(answer), num_training_steps=T,
                      num_cycles=3)
     jumps = [s for s in restart_steps(curve) if s > answer]
     first = jumps[0] if jumps else T
     if abs(first - 1000) <= 10:  # read off the plot: about ten steps is fine
-        return check_number(answer, answer, what=what,
-                            why=f"with {answer} warmup steps the first restart comes at step {first}. Exactly: "
-                                "W + (1950 - W) / 3 = 1000 gives W = 525. The warmup squeezes all three cycles "
-                                "into what is left of the run.")
+        return right(what, f"with {answer} warmup steps the first restart comes at step {first}. Exactly: "
+                           "W + (1950 - W) / 3 = 1000 gives W = 525. The warmup squeezes all three cycles into "
+                           "what is left of the run.")
     side = "after" if first > 1000 else "before"
     return wrong(what, f"{what} = {answer}: the first restart comes at step {first}, {side} step 1000.", hints)

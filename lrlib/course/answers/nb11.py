@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..exercises import WRONG, Feedback, check_choice, check_prediction, is_number, unanswered
+from ..exercises import WRONG, Feedback, check_prediction, is_number, not_a_choice, not_yet, unanswered
 from ..outcomes import Outcome, lowest, summarize, train_digits
 
 #: The peaks the experiment exercise accepts: 20 to 100 times below the notebook's 0.1.
@@ -37,11 +37,11 @@ def not_tied(prediction: Any, outcomes: Sequence[Outcome]) -> Feedback:
     >>> not_tied({"c"}, runs).solved, not_tied(["b", "c"], runs).solved
     (True, False)
     """
+    if unanswered(prediction):
+        return not_yet("write your prediction into not_tied before you look")
     names = list(dict.fromkeys(outcome.schedule for outcome in outcomes))
     tied = lowest(outcomes)
     actual = [name for name in names if name not in tied and name != LEFT_OUT]
-    if unanswered(prediction):
-        return check_prediction(prediction, actual, what="not_tied")
     chosen = _names(prediction)
     if chosen is None:
         return Feedback(f"{WRONG} not_tied = {prediction!r}: write a set of schedule names in quotes, such as "
@@ -64,14 +64,14 @@ def lower_peak(answer: Any, outcomes: Sequence[Outcome]) -> Feedback:
     run) and compare the prediction of which ends lower with the run. Runs only once both are filled in."""
     peak, predicted = answer if isinstance(answer, tuple) and len(answer) == 2 else (answer, ...)
     if peak is ... or predicted is ...:
-        return Feedback("Not yet: set my_peak_lr and my_lower_schedule, then run this cell again "
-                        "(it trains 10 runs, a few seconds).")
+        return not_yet("set my_peak_lr and my_lower_schedule",
+                       then="run this cell again (it trains 10 runs, a few seconds)")
     if not is_number(peak) or not LOW_PEAKS[0] <= float(peak) <= LOW_PEAKS[1]:
         return Feedback(f"{WRONG} my_peak_lr = {peak!r}: pick a number from {LOW_PEAKS[0]} to {LOW_PEAKS[1]}, "
                         "20 to 100 times below the notebook's peak.")
     peak = float(peak)
     if predicted not in _PAIR:
-        return check_choice(predicted, _PAIR[0], what="my_lower_schedule", choices=_PAIR)
+        return not_a_choice("my_lower_schedule", predicted, _PAIR)
     runs = train_digits(_PAIR, seeds=range(5), peak_lr=peak)
     loss = summarize(runs, "train_loss")
     at_high = summarize(outcomes, "train_loss")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..exercises import Feedback, check_prediction
+from ..exercises import Feedback, check_prediction, not_yet
 
 
 def trainer_plan(answer: Any, run: tuple[int, int]) -> Feedback:
@@ -13,8 +13,7 @@ def trainer_plan(answer: Any, run: tuple[int, int]) -> Feedback:
     over 4 batches, ``warmup_steps=0.1``; ``run`` is (optimizer steps, first step at the peak lr) of
     the real ``Trainer`` run."""
     if not (isinstance(answer, tuple) and len(answer) == 2) or any(part is ... for part in answer):
-        return Feedback("Not yet: set predicted_num_steps and predicted_warmup_steps to your predictions "
-                        "(whole numbers), then run this cell again.")
+        return not_yet("set predicted_num_steps and predicted_warmup_steps to your predictions (whole numbers)")
     return check_prediction(tuple(answer), tuple(run), what="(predicted_num_steps, predicted_warmup_steps)",
                             why="ceil(100 / 8) = 13 batches an epoch; windows of 4 give ceil(13 / 4) = 4 optimizer "
                                 "steps an epoch, the last window holding a single batch; 3 epochs make T = 12. "

@@ -14,7 +14,7 @@ import torch
 
 from lrlib import lr_curve, trace, trainer_steps, training_steps
 
-from ..exercises import QUIZ_CURVES, Feedback, check_choice, check_number, quiz_curve, unanswered
+from ..exercises import QUIZ_CURVES, Feedback, check_choice, check_number, not_yet, quiz_curve, unanswered
 from . import restart_steps
 
 # Questions 1 and 2: the curves the notebook plots come from lrlib.course.quiz_curve (panels "A" to "D",
@@ -84,7 +84,7 @@ def _first_lr(name: str, num_warmup_steps: int) -> float:
 def first_step(answer) -> Feedback:
     """The first optimizer step's lr under linear (W=100), linear (W=0) and constant (W=100)."""
     if unanswered(answer):
-        return check_choice(answer, LETTERS[0], what="first_steps", choices=LETTERS)
+        return not_yet(f"set first_steps to one of {', '.join(map(repr, LETTERS))}")
     firsts = tuple(_first_lr(name, warmup) for name, warmup in FIRST_STEP_CALLS)
     expected = next(letter for letter, option in FIRST_STEP_OPTIONS.items() if np.allclose(option, firsts))
     return check_choice(answer, expected, what="first_steps", choices=LETTERS,
@@ -104,7 +104,7 @@ FLOOR = {"group_lrs": (2e-5, 1e-4), "lr": 1e-4, "min_lr_rate": 0.1, "num_warmup_
 def body_floor(answer) -> Feedback:
     """The body's lr at step T under cosine_with_min_lr(min_lr_rate=0.1), constructor lr = the head's."""
     if unanswered(answer):
-        return check_number(answer, 0.0, what="body_final_lr")
+        return not_yet("set body_final_lr to your answer (a number)")
     import transformers
 
     groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in FLOOR["group_lrs"]]
@@ -221,7 +221,7 @@ def resume_without_scheduler(answer) -> Feedback:
     """optimizer.param_groups[0]["lr"] after 50 scheduler.step() calls of a resume that rebuilt the scheduler
     but loaded no scheduler state."""
     if unanswered(answer):
-        return check_number(answer, 0.0, what="lr_after_resume")
+        return not_yet("set lr_after_resume to your answer (a number)")
     expected, planned = _resumed_lr()
     return check_number(answer, expected, what="lr_after_resume", rel_tol=1e-6,
                         hints=["The checkpoint holds the model and the optimizer. Where does a scheduler keep the "
@@ -263,7 +263,7 @@ VAL_LOSSES = (1.0, 0.9, 0.95, 0.92, 0.91, 0.93, 0.94, 0.95)
 def plateau_lr(answer) -> Feedback:
     """The lr after reduce_lr_on_plateau (factor 0.5, patience 2) has been stepped with VAL_LOSSES."""
     if unanswered(answer):
-        return check_number(answer, 0.0, what="lr_after_plateau")
+        return not_yet("set lr_after_plateau to your answer (a number)")
     import transformers
 
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=PLATEAU["lr"])
