@@ -54,9 +54,13 @@ def get_scheduler(
     """transformers' ``get_scheduler``, with the same call and the same learning rates, that
     refuses bad arguments instead of training with a wrong schedule.
 
-    Every param group's lr is ``initial_lr * f(step)`` with ``f`` the closed form of ``name``
-    in ``lrlib.schedules``, its arguments checked against ``lrlib.registry``. The lambda is a ``functools.partial`` of a module-level function,
-    so ``torch.save(scheduler)`` and ``state_dict()``/``load_state_dict()`` resume exactly.
+    Every param group's lr is ``initial_lr * f(step)`` with ``f`` the closed form of ``name`` in
+    ``lrlib.schedules``, its arguments checked against ``lrlib.registry``. The lambda is a
+    ``functools.partial`` of a module-level function, so ``torch.save(scheduler)`` and
+    ``state_dict()``/``load_state_dict()`` resume exactly. A schedule's own arguments come in
+    ``scheduler_specific_kwargs``, as in transformers; ``lr_curve``, ``plot_schedule`` and
+    ``preview_run`` take the same dict (or the same arguments flat), so the arguments of this call
+    can be pasted into them.
 
     >>> model = torch.nn.Linear(2, 1)
     >>> optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
