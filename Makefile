@@ -108,9 +108,20 @@ fresh:
 	done
 
 ## make test: everything below, each step run even if one before failed; fails if any failed
+# While the first steps run, the two transformers releases of transformers-range are installed in the
+# background (pip: mostly downloads). notebooks-two-threads is not run where torch's default is already
+# 2 threads (a 2-core machine): make test-everything's nbval has just run every notebook with 2 threads.
 test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 	@failed=""; \
+	$(if $(filter transformers-range,$(TEST_STEPS)),mkdir -p $(VENV)/transformers; \
+		for release in $(TRANSFORMERS_LOWEST) $(TRANSFORMERS_NEWEST); do $(PYTHON) tools/transformers_at.py $$release; done \
+		> $(VENV)/transformers/install.log 2>&1 & installing=$$!;) \
 	for step in $(TEST_STEPS); do \
+		if [ $$step = notebooks-two-threads ] && [ "$$($(PYTHON) -c 'import torch; print(torch.get_num_threads())')" = 2 ]; then \
+			echo "=== make notebooks-two-threads: not run: torch's default here is 2 threads, so make test-everything's nbval ran every notebook with 2"; \
+			continue; \
+		fi; \
+		if [ $$step = transformers-range ] && [ -n "$$installing" ]; then wait $$installing || cat $(VENV)/transformers/install.log; fi; \
 		echo "=== make $$step"; \
 		SECONDS=0; $(MAKE) --no-print-directory $$step || failed="$$failed $$step"; \
 		echo "=== make $$step: $${SECONDS} s"; \
@@ -120,7 +131,7 @@ test: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
 
 ## make test-everything: one pytest run: unit, property and conformance tests, doctests, packaging and Colab checks, notebooks (nbval, strict), browser
 test-everything: $(INSTALLED) $(LAB_SETTINGS) $(CHROMIUM)
-	$(PYTEST) -n 2 --dist loadfile $(NBVAL) tests lrlib notebooks
+	$(PYTEST) -n 2 --dist loadfile --durations=20 $(NBVAL) tests lrlib notebooks
 
 ## make notebooks-plain-kernels: the notebooks again, nbval strict, on torch's plain kernels (ATEN_CPU_CAPABILITY=default)
 notebooks-plain-kernels: $(INSTALLED)
@@ -139,9 +150,12 @@ transformers-range: $(INSTALLED)
 		LRLIB_EXPECT_TRANSFORMERS=$$release PYTHONPATH=$$folder $(PYTEST) -n 2 -q tests/test_conformance.py || exit 1; \
 	done
 
+# Test by test over both workers (--dist load: no notebook here needs its cells kept on one worker; with
+# pytest 9, xdist's loadgroup no longer groups). -p no:nbval: nbval's import costs each pytest process
+# seconds of CPU (nbformat's jsonschema builds a URI grammar at import).
 ## make unit: the fast subset: unit, property and conformance tests and doctests (no notebooks, browser, installs)
 unit: $(INSTALLED)
-	$(PYTEST) -n 2 --dist loadfile -m "not slow" tests lrlib --ignore=tests/browser
+	$(PYTEST) -n 2 --dist load -p no:nbval -m "not slow" tests lrlib --ignore=tests/browser
 
 ## make notebooks: every notebook re-executed by nbval, strict
 notebooks: $(INSTALLED)

@@ -44,11 +44,27 @@ def test_make_test_runs_the_notebooks_on_plain_kernels_and_two_threads_and_both_
     assert ends in make("-n", "transformers-range").stdout
 
 
+def test_make_test_runs_the_notebooks_on_two_threads_again_only_where_torch_runs_another_number(monkeypatch):
+    def planned(threads):
+        """What make -n test does with that step (make -n still runs its loop: it calls $(MAKE))."""
+        monkeypatch.setenv("OMP_NUM_THREADS", threads)  # torch's default thread count, as make test-everything ran
+        lines = make("-n", "test", "TEST_STEPS=notebooks-two-threads").stdout.splitlines()
+        return [line for line in lines if line.startswith(("=== ", "OMP_NUM_THREADS="))]
+
+    assert [line[:39] for line in planned("2")] == ["=== make notebooks-two-threads: not run"]
+    again = planned("1")
+    assert again[0] == "=== make notebooks-two-threads" and again[1].startswith("OMP_NUM_THREADS=2 ")
+    assert "--nbval " in again[1]
+
+
 def test_make_test_runs_every_step_and_fails_if_one_collected_no_test(tmp_path):
     if not pathlib.Path("/usr/bin/chromium").exists() or make("-q", ".venv/.installed").returncode != 0:
         pytest.skip("make test's prerequisites are not installed: this would install them")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")  # not the project's set-up: a pytest that starts in a second
     steps = tmp_path / "steps.mk"
-    steps.write_text("collects-nothing:\n\t$(PYTEST) -q -m no_such_marker tests/test_steps.py\n")
+    steps.write_text(f"collects-nothing:\n\tPYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTEST) -q -c {tmp_path / 'pytest.ini'} "
+                     f"{tmp_path / 'empty'}\n")
     result = make("test", "TEST_STEPS=collects-nothing help", extra=steps)
     assert result.returncode != 0
     assert "make help: this list" in result.stdout, "the step after the failed one did not run"
