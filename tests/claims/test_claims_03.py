@@ -1,7 +1,7 @@
 """Claims of notebook 03 (linear) about transformers 5.23 and torch 2.13."""
 
 import pytest
-import source_article
+import article_script
 import transformers
 from support import make_optimizer, stepped_lrs
 from torch.optim.lr_scheduler import LinearLR, SequentialLR
@@ -22,7 +22,7 @@ def test_linear_matches_its_closed_form_and_stays_at_zero_after_t():
 
 
 def test_len_train_loader_variant_runs_all_but_99_of_1950_steps_at_lr_zero():
-    planned = source_article.step_count_with_len_train_loader()["num_training_steps"]
+    planned = article_script.planned_steps(len(article_script.train_loader()))
     lrs = linear_lrs(T, num_training_steps=planned)
     assert sum(lr == 0.0 for lr in lrs) == 1851
     assert max(lrs) == pytest.approx(0.99e-3)

@@ -11,7 +11,7 @@ import sys
 import warnings
 
 import pytest
-import source_article
+import article_script
 import torch
 import transformers
 from support import make_optimizer, stepped_lrs
@@ -23,22 +23,14 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
 import versions  # noqa: E402
 
 
-def test_the_article_uses_the_literal_1235_and_shows_len_train_loader_only_commented_out():
-    lines = source_article.STEP_COUNT.splitlines()
-    assert "num_train_loader = 1235" in lines
-    assert "#num_train_loader = len(train_loader)" in lines
-    assert "num_training_steps = epochs * math.ceil(num_train_loader/batch_size) # 总的训练步数" in lines
-    assert source_article.step_count()["num_train_loader"] == 1235
-
-
 def test_dividing_len_train_loader_by_the_batch_size_again_plans_19_5_times_too_few_steps():
-    variant = source_article.step_count_with_len_train_loader()
-    batches = len(variant["train_loader"])  # what len(train_loader) really counts: batches
-    planned = variant["num_training_steps"]
-    real = variant["epochs"] * batches  # the loop: every batch of the loader, every epoch
+    loader = article_script.train_loader()
+    batches = len(loader)  # what len(train_loader) really counts: batches
+    planned = article_script.planned_steps(batches)  # the commented-out variant: batches divided again
+    real = article_script.EPOCHS * batches  # the loop: every batch of the loader, every epoch
     assert (batches, planned, real, real / planned) == (39, 100, 1950, 19.5)
-    assert lrlib.training_steps(epochs=variant["epochs"], num_examples=batches,
-                                batch_size=variant["batch_size"]) == planned  # the same mistake, through lrlib
+    assert lrlib.training_steps(epochs=article_script.EPOCHS, num_examples=batches,
+                                batch_size=article_script.BATCH_SIZE) == planned  # the same mistake, through lrlib
 
 
 def test_loader_drop_last_alone_floors_only_the_batch_count():
