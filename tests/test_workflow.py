@@ -200,3 +200,61 @@ def test_make_check_generated_runs_every_check_and_fails_naming_the_stale_ones(t
 def test_every_generated_file_is_current():
     result = make("check-generated")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- CONTRIBUTING.md names only what exists
+
+PATH_LIKE = re.compile(r"^(?:\.?[\w.-]+/)+[\w.*<>-]*/?$|^[\w-]+\.(?:md|py|toml|lock|txt|json|yml|ipynb)$|^Makefile$")
+
+
+def named_commands_and_paths(text: str) -> tuple[set[str], set[str]]:
+    """The make targets (``make X``) and the repository paths a page names in its code (inline code
+    spans and fenced blocks) and its links. A path may hold ``NN`` for a notebook's number and
+    ``name`` for any name (``notebooks/NN_name.ipynb``)."""
+    fence = r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```"  # a fenced block, indented in a list item or not
+    blocks = re.findall(fence, text, re.M | re.S)
+    spans = re.findall(r"`([^`]+)`", re.sub(fence, "", text, flags=re.M | re.S))
+    code = [line for block in blocks for line in block.splitlines()] + spans
+    targets = {match for piece in code for match in re.findall(r"(?:^|[\s;&(])make ([a-z.][\w./-]*)", piece)}
+    paths = set()
+    for piece in code:
+        for word in piece.split():
+            word = word.strip("'\",;:()").split("::")[0].split("#")[0]
+            if (PATH_LIKE.match(word) and "://" not in word and "..." not in word
+                    and not word.startswith(("-", "~", "/", ".venv/", "my_notebooks"))):  # those two make creates
+                paths.add(word)
+    for link in re.findall(r"\]\(([^)\s]+)\)", text):
+        if "://" not in link and not link.startswith(("#", "mailto:")):
+            paths.add(link.split("#")[0])
+    return targets, paths
+
+
+def missing_targets_and_paths(text: str, root: pathlib.Path) -> list[str]:
+    """What a page names that does not exist: each ``make X`` without a rule, each path found neither
+    from the root nor in a folder one or two levels below it (a table row names its folder's files)."""
+    makefile = (root / "Makefile").read_text()
+    targets, paths = named_commands_and_paths(text)
+    missing = [f"make {t}" for t in sorted(targets) if not re.search(rf"^{re.escape(t)}\s*:", makefile, re.M)]
+    for path in sorted(paths):
+        pattern = re.sub(r"(?<![a-z])name(?![a-z])", "*", path.replace("NN", "[0-9][0-9]")).rstrip("/")
+        if not any(found for where in ("", "[!.]*/", "[!.]*/[!.]*/") for found in root.glob(where + pattern)):
+            missing.append(path)
+    return missing
+
+
+def test_every_make_target_and_path_the_contributors_guide_names_exists():
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    targets, paths = named_commands_and_paths(guide)
+    assert {"unit", "test", "execute", "nav", "check-generated"} <= targets, targets
+    assert {"docs/claims.md", "docs/maintaining.md"} <= paths, paths
+    assert missing_targets_and_paths(guide, ROOT) == []
+
+
+def test_the_guide_check_finds_a_target_and_a_path_that_do_not_exist():
+    page = ("Run `make unit`, then `make no-such-target`.\n\n   ```bash\n   make execute NB=05\n"
+            "   .venv/bin/python tools/no_such_tool.py --check\n   ```\nEdit `notebooks/NN_name.ipynb`, `answers/nbNN.py`\n"
+            "and `lrlib/nowhere/`, not `notebooks/NN_nothing.ipynb` (see `.../blob/vX.Y.Z/...#L1`).\n"
+            "[The guide](docs/maintaining.md#two-commands), [gone](docs/gone.md), [web](https://example.org/a.md).\n")
+    assert named_commands_and_paths(page)[0] == {"unit", "no-such-target", "execute"}
+    assert missing_targets_and_paths(page, ROOT) == [
+        "make no-such-target", "docs/gone.md", "lrlib/nowhere/", "notebooks/NN_nothing.ipynb", "tools/no_such_tool.py"]
