@@ -33,7 +33,7 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
-from .tracing import _TORCH_ORDER_WARNINGS, metric_driven, trace
+from .tracing import metric_driven, torch_order_warnings_silenced, trace
 from .scheduler import lr_curve
 from .domains import LR
 from .registry import SCHEDULES
@@ -447,9 +447,7 @@ def _stepped(optimizer: Any, scheduler: Any, count: int) -> np.ndarray:
     """The lr of every group of ``optimizer`` before each of ``count`` optimizer steps, ``scheduler``
     stepped after each, as ``Trainer._run_epoch`` does."""
     rows = np.empty((count, len(_unwrapped(optimizer).param_groups)), dtype=np.float64)
-    with warnings.catch_warnings():
-        for message in _TORCH_ORDER_WARNINGS:  # the stand-in optimizer is never stepped
-            warnings.filterwarnings("ignore", message=message, category=UserWarning)
+    with torch_order_warnings_silenced():  # the stand-in optimizer is never stepped
         for step in range(count):
             rows[step] = _lrs_of(optimizer)
             scheduler.step()

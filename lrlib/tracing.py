@@ -11,6 +11,7 @@ state are never copied, so the cost does not grow with the model.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import numbers
@@ -25,11 +26,20 @@ from .validate import check_step_count
 
 # torch warns when a scheduler's first step() is not preceded by a step() of the optimizer it
 # patched in its __init__. The copy is stepped on a stand-in that torch never patched, so these
-# two messages would describe the look-ahead, not the user's loop: they are silenced in trace only.
+# two messages would describe the look-ahead, not the user's loop: they are silenced only while a stand-in steps (trace, preview).
 _TORCH_ORDER_WARNINGS = (
     r"Detected call of `lr_scheduler\.step\(\)` before `optimizer\.step\(\)`",
     r"Seems like `optimizer\.step\(\)` has been overridden after learning rate scheduler initialization",
 )
+
+
+@contextlib.contextmanager
+def torch_order_warnings_silenced():
+    """Silence, inside the block only, torch's two warnings about stepping a scheduler on a stand-in."""
+    with warnings.catch_warnings():
+        for message in _TORCH_ORDER_WARNINGS:
+            warnings.filterwarnings("ignore", message=message, category=UserWarning)
+        yield
 
 
 class _StandInOptimizer(torch.optim.Optimizer):
@@ -128,9 +138,7 @@ def trace(scheduler: LRScheduler, num_steps: int) -> np.ndarray:
         )
     copied, stand_in = _detached_copy(scheduler)
     rates = np.empty((num_steps, len(stand_in.param_groups)), dtype=np.float64)
-    with warnings.catch_warnings():
-        for message in _TORCH_ORDER_WARNINGS:
-            warnings.filterwarnings("ignore", message=message, category=UserWarning)
+    with torch_order_warnings_silenced():
         for step in range(num_steps):
             rates[step] = _learning_rates(stand_in)
             stand_in.step()
