@@ -26,7 +26,8 @@ from .validate import check_step_count
 
 # torch warns when a scheduler's first step() is not preceded by a step() of the optimizer it
 # patched in its __init__. The copy is stepped on a stand-in that torch never patched, so these
-# two messages would describe the look-ahead, not the user's loop: they are silenced only while a stand-in steps (trace, preview).
+# two messages would describe the look-ahead, not the user's loop: they are silenced only while a
+# stand-in steps (trace, preview).
 _TORCH_ORDER_WARNINGS = (
     r"Detected call of `lr_scheduler\.step\(\)` before `optimizer\.step\(\)`",
     r"Seems like `optimizer\.step\(\)` has been overridden after learning rate scheduler initialization",
