@@ -64,14 +64,37 @@ def wait_until(page, condition_js: str, seconds: float, after_dialog=None) -> No
         page.wait_for_timeout(250)
 
 
+def act_until(page, action, condition_js: str, seconds: float, retry_every: float = 15) -> None:
+    """Do ``action``, and do it again every ``retry_every`` s (or after a kernel dialog) until the condition holds.
+
+    On a busy machine a menu click can land before the notebook is the current widget and do nothing.
+    """
+    deadline = time.monotonic() + seconds
+    action()
+    retry_at = time.monotonic() + retry_every
+    while not page.evaluate(condition_js):
+        now = time.monotonic()
+        if now > deadline:
+            raise TimeoutError(f"still false after {seconds:.0f} s: {condition_js}")
+        if dismiss_kernel_dialog(page) or now > retry_at:
+            action()
+            retry_at = time.monotonic() + retry_every
+        page.wait_for_timeout(250)
+
+
+def menu_command(page, menu: str, item: str) -> None:
+    if page.locator(".lm-Menu").count():  # a previous click may have left a menu open
+        page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$")).click()
+
+
 def run_all_cells(page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    menu_command(page, "Run", "Run All Cells")
 
 
 def clear_all_outputs(page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Edit$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Clear Outputs of All Cells$")).click()
+    menu_command(page, "Edit", "Clear Outputs of All Cells")
 
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
@@ -93,13 +116,8 @@ def run_all_and_wait(page, name: str, seconds: float = 300) -> None:
     try:
         wait_until(page, KERNEL_READY, 120)
         dismiss_kernel_dialog(page)
-        clear_all_outputs(page)
-        wait_until(page, NO_CELL_RAN, 30, after_dialog=lambda: clear_all_outputs(page))
-        run_all_cells(page)
-        try:
-            wait_until(page, ANY_CELL_STARTED, 30, after_dialog=lambda: run_all_cells(page))
-        except TimeoutError:  # on a busy machine the menu's click can come before the notebook takes it
-            run_all_cells(page)
+        act_until(page, lambda: clear_all_outputs(page), NO_CELL_RAN, 90)
+        act_until(page, lambda: run_all_cells(page), ANY_CELL_STARTED, 90)
         wait_until(page, ALL_CELLS_RAN, seconds, after_dialog=lambda: run_all_cells(page))
     except Exception as error:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
