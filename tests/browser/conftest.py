@@ -60,8 +60,8 @@ def stop(server: subprocess.Popen) -> None:
 class Lab:
     """A running JupyterLab: its folder, and the URL that opens a notebook in it."""
 
-    def __init__(self, root: Path, port: int, token: str) -> None:
-        self.root, self.port, self.token = root, port, token
+    def __init__(self, root: Path, port: int, token: str, log_path: Path) -> None:
+        self.root, self.port, self.token, self.log_path = root, port, token, log_path
 
     def url(self, notebook: str) -> str:
         return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"  # only this notebook open
@@ -110,7 +110,7 @@ def lab(tmp_path_factory):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"JupyterLab did not start; see {base / 'jupyterlab.log'}") from None
                 time.sleep(0.3)
-        yield Lab(root, port, token)
+        yield Lab(root, port, token, base / "jupyterlab.log")
     finally:
         stop(server)
         log.close()

@@ -53,14 +53,13 @@ def dismiss_kernel_dialog(page) -> bool:
     return False
 
 
-def wait_until(page, condition_js: str, seconds: float, after_dialog=None) -> None:
-    """Poll a page condition, dismissing a kernel dialog that may pop up meanwhile."""
+def wait_until(page, condition_js: str, seconds: float) -> None:
+    """Poll a page condition, accepting a kernel dialog that may pop up meanwhile."""
     deadline = time.monotonic() + seconds
     while not page.evaluate(condition_js):
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {seconds:.0f} s: {condition_js}")
-        if dismiss_kernel_dialog(page) and after_dialog is not None:
-            after_dialog()
+        dismiss_kernel_dialog(page)
         page.wait_for_timeout(250)
 
 
@@ -105,33 +104,57 @@ ANY_CELL_STARTED = "() => %s.some(p => /\\[(\\*|\\d+)\\]/.test(p))" % PROMPTS
 KERNEL_STATUS = "() => document.querySelector('%s .jp-Notebook-ExecutionIndicator')?.dataset.status" % NOTEBOOK
 KERNEL_READY = """() => !document.querySelector('.jp-Dialog')
   && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']")""" % NOTEBOOK
+# the kernel idle, no cell waiting or running, and some cell not run: a run that stopped short
+STALLED = """() => { const prompts = %s;
+  return !prompts.some(p => /\[\*\]/.test(p)) && !prompts.every(p => /\[\d+\]/.test(p))
+    && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']"); }""" % (PROMPTS, NOTEBOOK)
 
 
-def run_all_and_wait(page, name: str, seconds: float = 300) -> None:
+def wait_for_every_cell(page, seconds: float, stalled_for: float = 10) -> int:
+    """Wait until every cell has run; Run All again after a kernel dialog or once the run has stalled
+    for ``stalled_for`` s (on a busy machine a kernel can restart, dropping the cells it had queued).
+    The number of runs started again."""
+    deadline, stalled_since, again = time.monotonic() + seconds, None, 0
+    while not page.evaluate(ALL_CELLS_RAN):
+        now = time.monotonic()
+        if now > deadline:
+            raise TimeoutError(f"not every cell ran within {seconds:.0f} s ({again} runs started again)")
+        stalled_since = (stalled_since or now) if page.evaluate(STALLED) else None
+        if dismiss_kernel_dialog(page) or (stalled_since and now - stalled_since > stalled_for):
+            run_all_cells(page)
+            stalled_since, again = None, again + 1
+        page.wait_for_timeout(250)
+    return again
+
+
+def run_all_and_wait(page, name: str, seconds: float = 300, server_log: Path | None = None) -> None:
     """Clear every output, run every cell from the Run menu, and wait until each has run.
 
     Clearing first makes the numbered prompts proof of this run: a notebook with stored outputs shows
-    numbers before anything runs. ``seconds`` bounds a wait on a condition, not a pace.
+    numbers before anything runs. ``seconds`` bounds a wait on a condition, not a pace. On failure the
+    message holds the prompts, the kernel's state, the errors shown and the server log's tail.
     """
     try:
         wait_until(page, KERNEL_READY, 120)
         dismiss_kernel_dialog(page)
         act_until(page, lambda: clear_all_outputs(page), NO_CELL_RAN, 90)
         act_until(page, lambda: run_all_cells(page), ANY_CELL_STARTED, 90)
-        wait_until(page, ALL_CELLS_RAN, seconds, after_dialog=lambda: run_all_cells(page))
+        wait_for_every_cell(page, seconds)
     except Exception as error:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"failed_run_{Path(name).stem}.png")
         errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        log = server_log.read_text()[-2000:] if server_log and server_log.exists() else "(no server log)"
         raise AssertionError(f"{name}: not every cell ran; prompts {page.evaluate('() => ' + PROMPTS)}, "
-                             f"kernel {page.evaluate(KERNEL_STATUS)}, errors {errors.all_inner_texts()}") from error
+                             f"kernel {page.evaluate(KERNEL_STATUS)}, errors {errors.all_inner_texts()}; "
+                             f"server log:\n{log}") from error
 
 
 def open_and_run_all(page, lab, notebook: str) -> None:
     """Open a notebook, then run every cell from the Run menu and wait until each has run."""
     lab.start_kernel(notebook)  # so JupyterLab attaches to it instead of asking which kernel to use
     page.goto(lab.url(notebook))
-    run_all_and_wait(page, notebook)
+    run_all_and_wait(page, notebook, server_log=lab.log_path)
 
 
 def assert_no_traceback(page) -> None:
