@@ -2,10 +2,16 @@
 ipywidgets than the lock, a stand-in `google.colab` module, and the colab-setup cell installing
 lrlib[course] from this checkout (LRLIB_SOURCE) instead of the repository.
 
+What runs there is the instructor's copy (each exercise's solution in place of its stub), so one run of
+a notebook checks two things: it runs on Colab's versions (its asserts are its claims; its outputs are
+not compared), and every solution passes its check. The learner's copy, stubs untouched, is what nbval
+runs in the tested environment; the two copies differ in the stub cells only.
+
 The simulated environment lives in .venv/colab-sim and is reused when present (delete it to start
-over). The notebooks' asserts are their claims; their outputs are not compared (other versions).
+over).
 """
 
+import copy
 import json
 import os
 import pathlib
@@ -17,8 +23,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import instructor_copy  # noqa: E402
 import navigation  # noqa: E402
 import versions  # noqa: E402
+from instructor_support import assert_every_check_ticks  # noqa: E402
 
 SIM = ROOT / ".venv" / "colab-sim"
 PYTHON = SIM / "bin" / "python"
@@ -33,6 +41,8 @@ path = sys.argv[1]
 notebook = nbformat.read(path, as_version=4)
 notebook.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
 NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
+if len(sys.argv) > 3:
+    nbformat.write(notebook, sys.argv[3])
 print(notebook.cells[-1].outputs[0]["text"].strip())
 """
 pytestmark = pytest.mark.slow
@@ -65,9 +75,11 @@ def colab(tmp_path_factory):
     return stand_in
 
 
-def run_notebook(path, env):
-    result = subprocess.run([str(PYTHON), "-c", RUN_NOTEBOOK, str(path), str(ROOT / "notebooks")],
-                            env=env, capture_output=True, text=True)
+def run_notebook(path, env, executed=None):
+    """Run ``path`` in the simulated Colab, from notebooks/; the kernel's sys.prefix. ``executed``: where
+    to write the notebook as run."""
+    result = subprocess.run([str(PYTHON), "-c", RUN_NOTEBOOK, str(path), str(ROOT / "notebooks"),
+                             *([str(executed)] if executed else [])], env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"{path.name} failed on the simulated Colab:\n{result.stderr[-3000:]}"
     return result.stdout.strip().splitlines()[-1]
 
@@ -84,12 +96,16 @@ def test_the_set_up_cell_installs_lrlib_and_the_course_packages_and_keeps_colabs
 
 
 @pytest.mark.parametrize("entry", navigation.load_contents()["notebooks"][1:], ids=lambda entry: entry["file"][:2])
-def test_every_notebook_runs_on_the_simulated_colab(colab, entry):
+def test_every_notebook_solved_runs_on_the_simulated_colab_and_each_check_says_tick(colab, entry, tmp_path):
     # The set-up cell is the same in every notebook (tests/test_docs.py); after notebook 00 ran it,
     # the rest run without the stand-in, so it does nothing and each notebook's own cells are timed.
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("PYTHONPATH", None)
     if versions(["lrlib"]).get("lrlib") is None:
         pytest.skip("lrlib is not installed in the simulated Colab: the set-up cell's test failed")
-    assert pathlib.Path(run_notebook(ROOT / "notebooks" / entry["file"], env)) == SIM
+    learner = nbformat.read(ROOT / "notebooks" / entry["file"], as_version=4)
+    solved, executed = tmp_path / entry["file"], tmp_path / f"run_{entry['file']}"
+    nbformat.write(instructor_copy.solved(copy.deepcopy(learner)), solved)
+    assert pathlib.Path(run_notebook(solved, env, executed)) == SIM
     assert versions(COLAB) == COLAB
+    assert_every_check_ticks(entry["file"], learner, nbformat.read(executed, as_version=4))

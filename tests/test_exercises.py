@@ -1,15 +1,15 @@
-"""Every exercise both ways: in the learner's copy (notebooks/) the untouched stub gets "Not yet",
-and with its solution put in (the instructor's copy) its check says ✓. Solutions are collapsed
-markdown, so Run All never runs them."""
+"""Every exercise's anatomy, and the learner's copy (notebooks/): the untouched stub gets "Not yet", and
+a prediction's run stays hidden until the learner commits. Solutions are collapsed markdown, so Run All
+never runs them. The instructor's copy (each solution in place of its stub) runs, and its every check
+says ✓, in tests/test_colab.py: one run of each notebook on the simulated Colab checks both."""
 
 import copy
 import pathlib
-import re
 import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from instructor_support import PREDICT_FIRST, shown, text
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -21,10 +21,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 READ = {path: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
 WITH_EXERCISES = [path for path in NOTEBOOKS if any("exercise" in instructor_copy.tags(c) for c in READ[path].cells)]
 KINDS = {"predict", "compute", "experiment", "widget", "quiz"}
-
-
-def _text(cell) -> str:
-    return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -48,10 +44,10 @@ def test_the_learner_copy_shows_not_yet_at_every_check_and_no_tick(path):
     notebook = READ[path]
     for _, _, checks in instructor_copy.exercises(notebook):
         for index in checks:
-            shown = _text(notebook.cells[index])
-            assert shown.startswith("Not yet:"), f"{path.name} cell {index} shows {shown[:80]!r}"
+            said = text(notebook.cells[index])
+            assert said.startswith("Not yet:"), f"{path.name} cell {index} shows {said[:80]!r}"
     checks = [i for i, c in enumerate(notebook.cells) if "check" in instructor_copy.tags(c)]
-    ticks = [i for i in checks if "✓" in _text(notebook.cells[i])]
+    ticks = [i for i in checks if "✓" in text(notebook.cells[i])]
     assert not ticks, f"{path.name}: check cells {ticks} show a ✓ in the learner's copy"
 
 
@@ -82,18 +78,9 @@ def test_the_collection_has_exercises_of_every_kind_and_a_prediction_in_each_of_
     assert {f"{n:02d}" for n in range(1, 11)} <= set(kinds["predict"]), sorted(set(kinds["predict"]))
 
 
-PREDICT_FIRST = "Predict first:"
 PREDICTIONS = [(path, stub, checks) for path in WITH_EXERCISES
                for stub, _, checks in instructor_copy.exercises(READ[path])
                if "predict" in instructor_copy.tags(READ[path].cells[stub])]
-
-
-def _shown(cell) -> str:
-    """Everything a cell shows: its markdown, or its outputs' text (an image counts as "[image]")."""
-    if cell.cell_type == "markdown":
-        return cell.source
-    return "".join("[image]" if "image/png" in o.get("data", {})
-                   else o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
 
 
 @pytest.mark.parametrize("path,stub,checks", PREDICTIONS, ids=[f"{p.stem}-cell{s}" for p, s, _ in PREDICTIONS])
@@ -112,9 +99,9 @@ def test_a_prediction_s_run_is_gated_until_the_learner_commits(path, stub, check
         assert kind, f"{path.name} cell {index}: only the solution and reveal cells stand between stub and check"
         if "reveal" in kind:
             assert f"course.predicted({variable}" in cell.source, f"{path.name} cell {index}: gate on {variable}"
-            assert _shown(cell).startswith(PREDICT_FIRST) and "[image]" not in _shown(cell), (
-                f"{path.name} cell {index} shows {_shown(cell)[:120]!r} before the prediction")
-            assert _shown(cell).replace("\n", " ").strip() == exercises.PREDICT_FIRST
+            assert shown(cell).startswith(PREDICT_FIRST) and "[image]" not in shown(cell), (
+                f"{path.name} cell {index} shows {shown(cell)[:120]!r} before the prediction")
+            assert shown(cell).replace("\n", " ").strip() == exercises.PREDICT_FIRST
 
 
 @pytest.mark.parametrize("path,stub,checks", PREDICTIONS, ids=[f"{p.stem}-cell{s}" for p, s, _ in PREDICTIONS])
@@ -130,38 +117,6 @@ def test_what_a_prediction_s_run_shows_is_said_collapsed_or_under_a_new_heading(
     assert text.startswith("<details>") or text.startswith("#"), (
         f"{path.name} cell {after}: the prose right after the check of the prediction at cell {stub} is on screen "
         f"before the learner commits; collapse it in <details> or start a new section: {text[:80]!r}")
-
-
-def _answer_numbers(text: str, known: str) -> set[str]:
-    """The numbers of a run's output with three or more significant digits that neither the question
-    nor the code so far states (the run's inputs): what would give the answer away if it were on
-    screen before the check."""
-    numbers = set(re.findall(r"(?<![\w.])\d+\.\d+|\d{3,}(?![\w.])", text))
-    return {n for n in numbers if len(n.replace(".", "").lstrip("0")) >= 3 and n not in known}
-
-
-@pytest.mark.slow  # runs every notebook with an exercise: it belongs with the notebook runs, not make unit
-@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
-def test_every_solution_passes_its_check(path):
-    """The instructor's copy: every check says ✓, every reveal shows its run, and no number of that
-    run appears anywhere in the learner's copy before the prediction's check."""
-    notebook = instructor_copy.solved(copy.deepcopy(READ[path]))
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
-    learner = READ[path].cells
-    for number, (stub, _, checks) in enumerate(instructor_copy.exercises(notebook), start=1):
-        for index in checks:
-            shown = _text(notebook.cells[index])
-            assert shown.startswith("✓"), f"{path.name} exercise {number}, cell {index}: {shown[:300]!r}"
-        for index in range(stub + 1, checks[0]):
-            if "reveal" not in instructor_copy.tags(notebook.cells[index]):
-                continue
-            run = _shown(notebook.cells[index])
-            assert run.strip() and PREDICT_FIRST not in run, f"{path.name} cell {index}: the reveal shows its run"
-            known = learner[stub - 1].source + "".join(c.source for c in learner[:index + 1] if c.cell_type == "code")
-            for number_shown in _answer_numbers(run, known):
-                early = [i for i in range(stub) if number_shown in _shown(learner[i])]
-                assert not early, (f"{path.name}: {number_shown}, shown by the reveal in cell {index}, is on "
-                                   f"screen before the prediction, in cells {early}")
 
 
 def _cell(kind, source, *tags):
