@@ -152,10 +152,11 @@ transformers-range: $(INSTALLED)
 
 # Test by test over both workers (--dist load: no notebook here needs its cells kept on one worker; with
 # pytest 9, xdist's loadgroup no longer groups). -p no:nbval: nbval's import costs each pytest process
-# seconds of CPU (nbformat's jsonschema builds a URI grammar at import).
+# seconds of CPU (nbformat's jsonschema builds a URI grammar at import). LRLIB_QUICK_PROPERTIES=1: the
+# property tests that train real Trainers draw a quarter of their examples (make test draws them all).
 ## make unit: the fast subset: unit, property and conformance tests and doctests (no notebooks, browser, installs)
 unit: $(INSTALLED)
-	$(PYTEST) -n 2 --dist load -p no:nbval -m "not slow" tests lrlib --ignore=tests/browser
+	LRLIB_QUICK_PROPERTIES=1 $(PYTEST) -n 2 --dist load -p no:nbval -m "not slow" tests lrlib --ignore=tests/browser
 
 ## make notebooks: every notebook re-executed by nbval, strict
 notebooks: $(INSTALLED)
@@ -195,10 +196,10 @@ execute: $(INSTALLED)
 		&& ../$(PYTHON) ../tools/normalize_notebooks.py "$$nb" || exit 1; done
 
 # Each command a generated file is checked with: it exits 1, naming the file, when that file is out of date.
-GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/versions.py \
+GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/environment_yml.py tools/versions.py \
 	tools/readme_figure.py tools/normalize_notebooks.py
 .PHONY: check-generated
-## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, version mentions, the README's figure, notebooks normalized)
+## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, environment.yml, version mentions, the README's figure, notebooks normalized)
 check-generated: $(INSTALLED)
 	@failed=""; \
 	for tool in $(GENERATED_CHECKS); do \
@@ -210,12 +211,13 @@ check-generated: $(INSTALLED)
 # make lock: pip-compile prefers the lock's current pins (it moves one only when pyproject.toml or
 # lock-constraints.txt asks for it); the sed drops the CPU wheel's local label (torch's +cpu), which
 # PyPI lacks: torch==X.Y.Z also accepts X.Y.Z+cpu.
-## make lock: recompile requirements.lock from pyproject.toml's extras (lock-constraints.txt holds torch), then Binder's file and the version mentions
+## make lock: recompile requirements.lock from pyproject.toml's extras (lock-constraints.txt holds torch), then Binder's file, environment.yml and the version mentions
 lock: $(PIP_TOOLS)/bin/pip-compile
 	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
 		--no-emit-find-links $(TORCH_FROM) --extra course --extra lab --extra test -c lock-constraints.txt -o requirements.lock pyproject.toml
 	sed -i 's/^\([A-Za-z0-9_.-]*==[^+ ]*\)+[A-Za-z0-9.]*/\1/' requirements.lock
 	$(PYTHON_BOOTSTRAP) tools/binder_requirements.py
+	$(PYTHON_BOOTSTRAP) tools/environment_yml.py
 	$(PYTHON_BOOTSTRAP) tools/versions.py --write
 
 $(PIP_TOOLS)/bin/pip-compile:

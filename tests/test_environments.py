@@ -16,6 +16,7 @@ from packaging.specifiers import SpecifierSet
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import binder_requirements  # noqa: E402
+import environment_yml  # noqa: E402
 import versions  # noqa: E402
 
 CONDA_NAMES = {"torch": "pytorch-cpu"}  # conda-forge's CPU build of PyTorch
@@ -71,7 +72,7 @@ def test_binder_installs_the_locks_run_time_packages_with_cpu_torch():
     assert not {"pytest", "nbval", "hypothesis", "playwright", "iniconfig", "execnet"} & set(pins)
     lock = lock_pins()
     assert all(lock[binder_requirements.normal(name)] == version for name, version in pins.items())
-    assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == f"python-{versions.DECLARED['python']}"
     # repo2docker would prefer a conda environment.yml to requirements.txt
     assert not (ROOT / "binder/environment.yml").exists()
 
@@ -86,6 +87,19 @@ def test_conda_environment_names_pyprojects_ranges():
     assert {name: SpecifierSet(spec) for name, spec in conda.items()} == expected
     channels = re.findall(r"^  - (\S+)$", text.split("\nchannels:\n", 1)[1].split("\ndependencies:\n", 1)[0], re.M)
     assert channels[0] == "conda-forge"  # where pytorch-cpu comes from
+
+
+def test_environment_yml_is_what_its_generator_writes_from_pyproject():
+    assert (ROOT / "environment.yml").read_text() == environment_yml.text(), "run: python tools/environment_yml.py"
+
+
+def test_the_conda_environment_follows_a_changed_pyproject():
+    pyproject = (ROOT / "pyproject.toml").read_text().replace('"numpy>=2.0"', '"numpy>=2.1,<3"').replace(
+        '"tqdm>=4.70",', '"tqdm>=4.70",\n    "rich >= 13",').replace('"playwright>=1.65"', '"playwright>=1.70"')
+    text = environment_yml.text(pyproject)
+    assert "\n  - numpy>=2.1,<3\n" in text and "\n  - rich>=13\n" in text and "\n  - pytorch-cpu>=" in text
+    assert text.endswith("  - pip:\n      - playwright>=1.70\n") and "\n  - playwright" not in text
+    assert text.count("matplotlib") == 1  # named by three extras, listed once
 
 
 def test_binder_installs_lrlib_without_dependencies_and_silences_jupyter_news(tmp_path):
