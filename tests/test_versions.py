@@ -1,5 +1,5 @@
 """Every version the project's text names is read from where it is declared (tools/versions.py):
-the lock for the tested set, pyproject.toml for the transformers range's ends."""
+the lock for the tested set, pyproject.toml for the transformers range's ends and the oldest Python."""
 
 import json
 import pathlib
@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -58,6 +59,20 @@ def test_the_ends_of_the_transformers_range_are_mentioned_by_role():
     swapped = f"transformers {newest} (lowest)"
     ((_, wanted, _),) = versions._fixed(swapped, {**versions.LOCK, **versions.DECLARED})
     assert wanted == f"transformers {lowest} (lowest)"
+
+
+def test_a_python_mention_names_the_oldest_python_pyproject_accepts():
+    oldest = versions.DECLARED["python"]  # mentions built here, so that the scan of this file sees none
+    newer = f"3.{int(oldest.split('.')[1]) + 1}"
+    declared = {**versions.LOCK, **versions.DECLARED, "python": newer}
+    ((_, wanted, _),) = versions._fixed(f"Linux, Python {oldest} or newer, and make", declared)
+    assert wanted == f"Python {newer}"
+    assert versions._fixed(f"python {newer}", declared) == []
+    assert versions.read_declared('[project]\nrequires-python = ">= 3.13"\n'
+                                  '[project.optional-dependencies]\ncourse = ["transformers>=5.4.0,<6"]\n'
+                                  '[tool.lrlib]\ntransformers-newest-tested = "5.24.0"\n')["python"] == "3.13"
+    with pytest.raises(SystemExit, match="requires-python"):
+        versions.read_declared('[project]\nrequires-python = "~=3.11"\n')
 
 
 def test_write_rewrites_a_notebooks_cell_sources_but_not_its_outputs(tmp_path):

@@ -5,10 +5,11 @@ Where each version is declared:
 - requirements.lock (`make lock` writes it): the exact tested set, `LOCK["transformers"]`;
 - pyproject.toml, the `course` extra: the transformers range, whose lower end is `TRANSFORMERS_LOWEST`;
 - pyproject.toml, `[tool.lrlib] transformers-newest-tested`: `TRANSFORMERS_NEWEST`, the newest
-  release `make transformers-range` runs the conformance tests against.
+  release `make transformers-range` runs the conformance tests against;
+- pyproject.toml, `requires-python = ">=X.Y"`: the oldest Python, which a "Python X.Y" mention names.
 
 A mention is a package name followed by a version, such as "transformers X.Y" or "torch X.Y.Z"
-(for the packages in `MENTIONED`), in README.md, docs/, CONTRIBUTING.md, the notebooks' cells (their
+(for the packages in `MENTIONED`, and Python), in README.md, docs/, CONTRIBUTING.md, the notebooks' cells (their
 sources, not their outputs, which a run writes) and the Python files of lrlib/, tests/, tools/ and
 benchmarks/. It must name the lock's version, to as many parts as it gives. A transformers mention
 followed by "(lowest)" or "(newest tested)" names that end of the range instead. A source link
@@ -32,7 +33,7 @@ import tomllib
 from dataclasses import dataclass
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-MENTIONED = ("transformers", "torch", "accelerate", "jupyterlab", "scikit-learn", "numpy")
+MENTIONED = ("transformers", "torch", "accelerate", "jupyterlab", "scikit-learn", "numpy", "python")
 LINKED = {"huggingface/transformers": "transformers", "pytorch/pytorch": "torch", "huggingface/accelerate": "accelerate"}
 ROLES = {"lowest": "transformers-lowest", "newest tested": "transformers-newest"}
 TEXT_FILES = ("README.md", "CONTRIBUTING.md", "docs/*.md", "notebooks/*.ipynb",
@@ -59,8 +60,12 @@ def read_lock(text: str) -> dict[str, str]:
 
 
 def read_declared(pyproject: str) -> dict[str, str]:
-    """transformers-lowest (the course extra's `transformers>=`) and transformers-newest ([tool.lrlib])."""
+    """transformers-lowest (the course extra's `transformers>=`), transformers-newest ([tool.lrlib]) and
+    python, the oldest Python lrlib supports (`requires-python = ">=X.Y"`)."""
     data = tomllib.loads(pyproject)
+    python = re.fullmatch(r">=\s*(\d+\.\d+)", data["project"].get("requires-python", "").strip())
+    if python is None:
+        raise SystemExit('pyproject.toml: requires-python must read ">=X.Y"')
     lowest = [re.search(r">=\s*([\d.]+)", line) for line in data["project"]["optional-dependencies"]["course"]
               if normal(re.match(r"[A-Za-z0-9._-]+", line).group(0)) == "transformers"]
     if not lowest or lowest[0] is None:
@@ -68,7 +73,7 @@ def read_declared(pyproject: str) -> dict[str, str]:
     newest = data.get("tool", {}).get("lrlib", {}).get("transformers-newest-tested")
     if not newest:
         raise SystemExit("pyproject.toml: [tool.lrlib] needs transformers-newest-tested = \"X.Y.Z\"")
-    return {"transformers-lowest": lowest[0].group(1), "transformers-newest": newest}
+    return {"transformers-lowest": lowest[0].group(1), "transformers-newest": newest, "python": python.group(1)}
 
 
 LOCK = read_lock((ROOT / "requirements.lock").read_text())
@@ -179,7 +184,7 @@ def main(argv: list[str]) -> int:
     if names:
         versions = {**LOCK, **DECLARED}
         if normal(names[0]) not in versions:
-            print(f"versions.py: no version named {names[0]!r}; known: transformers-lowest, transformers-newest, "
+            print(f"versions.py: no version named {names[0]!r}; known: transformers-lowest, transformers-newest, python, "
                   "or a package of requirements.lock", file=sys.stderr)
             return 2
         print(versions[normal(names[0])])
