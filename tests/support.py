@@ -1,6 +1,18 @@
-"""Helpers the tests share: a small optimizer with two param groups, and a stepping loop."""
+"""Helpers the tests share: a small optimizer with two param groups, a stepping loop, and how many
+examples a costly property test draws."""
+
+import os
 
 import torch
+
+
+def examples(full: int) -> int:
+    """``full`` examples; a quarter of them (at least 5) when LRLIB_QUICK_PROPERTIES=1.
+
+    ``make unit`` sets it for its quick loop on the property tests that build and train real Trainers;
+    ``make test`` draws them all.
+    """
+    return max(5, full // 4) if os.environ.get("LRLIB_QUICK_PROPERTIES") == "1" else full
 
 
 def make_optimizer(lrs=(1e-3, 5e-4)):

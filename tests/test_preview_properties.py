@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from support import examples
 from trainer_support import GROUPS_BY, SCHEDULE_KWARGS, IgnoredOverrideTrainer, OwnScheduleTrainer, make_trainer
 from transformers import Trainer
 
@@ -90,7 +91,7 @@ def assert_equal_runs(previewed, recorded):
     assert previewed.num_optimizer_steps == len(recorded)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=plans())
 def test_the_preview_equals_the_real_trainer_or_refuses_what_train_refuses(plan):
     plan = dict(plan)
@@ -118,7 +119,7 @@ def test_the_preview_equals_the_real_trainer_or_refuses_what_train_refuses(plan)
         assert "length unknown" in [flag.pitfall for flag in previewed.flags]
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=plans(), change=st.sampled_from(["nothing", "num_train_epochs", "learning_rate", "lr_scheduler_type"]),
        given_scheduler=st.booleans())
 def test_a_trainer_that_trained_is_previewed_as_its_next_train_will_run(plan, change, given_scheduler):

@@ -17,6 +17,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from support import examples
 from trainer_support import GROUPS_BY, SCHEDULE_KWARGS, make_trainer
 
 import lrlib
@@ -153,7 +154,7 @@ def resumes(draw):
                 checkpoint=draw(st.integers(0, 10)), groups_by=draw(st.sampled_from(GROUPS_BY)))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=resumes())
 def test_a_resumed_run_equals_its_preview(case):
     groups = dict(group_lrs=(1e-3, 2e-4))

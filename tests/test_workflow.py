@@ -99,16 +99,17 @@ def test_normalizing_twice_changes_nothing_and_a_notebook_without_widgets_keeps_
     assert "widgets" not in normalize_notebooks.normalized(without, "05_restarts").metadata
 
 
-def test_normalize_check_names_each_stale_notebook_and_rewriting_fixes_it(tmp_path):
+def test_normalize_check_names_each_stale_notebook_and_rewriting_fixes_it(tmp_path, capsys):
     path = tmp_path / "05_restarts.ipynb"
     nbformat.write(_run_of(*(uuid.uuid4().hex for _ in range(3))), path)
-    tool = [sys.executable, str(ROOT / "tools" / "normalize_notebooks.py")]
-    check = subprocess.run([*tool, "--check", str(path)], capture_output=True, text=True)
-    assert check.returncode == 1 and f"{path} is not normalized" in check.stdout
-    assert subprocess.run([*tool, str(path)], capture_output=True, text=True).returncode == 0
-    assert subprocess.run([*tool, "--check", str(path)], capture_output=True, text=True).returncode == 0
-    missing = subprocess.run([*tool, str(tmp_path / "99_none.ipynb")], capture_output=True, text=True)
-    assert missing.returncode == 2 and "no such notebook" in missing.stderr and "99_none.ipynb" in missing.stderr
+    # in this process: a fresh interpreter costs seconds of importing nbformat; main() is the command's exit status
+    assert normalize_notebooks.main(["--check", str(path)]) == 1 and f"{path} is not normalized" in capsys.readouterr().out
+    assert normalize_notebooks.main([str(path)]) == 0 and f"normalized {path}" in capsys.readouterr().out
+    assert normalize_notebooks.main(["--check", str(path)]) == 0
+    with pytest.raises(SystemExit) as missing:
+        normalize_notebooks.main([str(tmp_path / "99_none.ipynb")])
+    error = capsys.readouterr().err
+    assert missing.value.code == 2 and "no such notebook" in error and "99_none.ipynb" in error
 
 
 # ---------------------------------------------------------------- make execute NB=..

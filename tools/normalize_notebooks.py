@@ -102,12 +102,12 @@ def text(notebook: nbformat.NotebookNode) -> str:
     return written if written.endswith("\n") else written + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only list the notebooks that are not normalized")
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path,
                         help="notebook files (default: every notebooks/NN_*.ipynb)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     paths = args.notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
