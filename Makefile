@@ -31,12 +31,12 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := 5.24.0
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
-TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav clean
+	transformers-range instructor benchmarks execute nav clean book book-test
 
 ## make help: this list
 help:
@@ -161,6 +161,41 @@ execute: $(INSTALLED)
 ## make nav: rewrite the navigation cells, the Colab set-up cells and the README's contents table
 nav: $(INSTALLED)
 	$(PYTHON) tools/navigation.py
+
+# The book edition (issue 22): Sphinx with MyST-NB and sphinx-book-theme, Jupyter Book 1's stack, in an
+# environment of its own (requirements-book.txt, exact versions) until requirements.lock takes it in.
+# MathJax comes from the npm registry at the one version pinned here, unpacked into build/vendor/
+# (git ignores build/): a page loads nothing from another site. The notebooks are not executed.
+BOOK_VENV := .venv-book
+BOOK_PYTHON := $(BOOK_VENV)/bin/python
+BOOK_INSTALLED := $(BOOK_VENV)/.installed
+MATHJAX_VERSION := 3.2.2
+NPM_CACHE := build/npm-cache
+MATHJAX := build/vendor/mathjax/tex-chtml-$(MATHJAX_VERSION).stamp
+
+$(BOOK_INSTALLED): requirements-book.txt
+	test -x $(BOOK_PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(BOOK_VENV)
+	$(BOOK_PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-book.txt
+	touch $@
+
+# MathJax's browser build, es5/, without the combined bundles the book does not load: tex-chtml.js
+# and the folders it loads its fonts and extensions from.
+$(MATHJAX):
+	rm -rf build/vendor/mathjax $(NPM_CACHE)/package && mkdir -p $(NPM_CACHE) build/vendor/mathjax
+	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
+	tar -xzf $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).tgz -C $(NPM_CACHE) package/es5
+	cd $(NPM_CACHE)/package/es5 && cp -r tex-chtml.js a11y adaptors input output sre ui $(CURDIR)/build/vendor/mathjax/
+	touch $@
+
+## make book: the collection as a static book in build/book/ (open build/book/index.html), from the committed outputs
+book: $(BOOK_INSTALLED) $(MATHJAX)
+	rm -rf build/book build/book-doctrees
+	SECONDS=0; $(BOOK_VENV)/bin/sphinx-build -b html -W --keep-going -q -d build/book-doctrees -c book book build/book \
+		&& echo "make book: build/book/index.html, built in $${SECONDS} s"
+
+## make book-test: make book, then its tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
+book-test: book $(CHROMIUM)
+	BOOK_DIR=build/book $(BOOK_PYTHON) -m pytest -p no:cacheprovider --confcutdir=tests/book -m book tests/book
 
 ## make clean: remove the environment and everything generated
 clean:
