@@ -48,18 +48,34 @@ def jupyter_anchor(title: str) -> str:
     return "-".join(title.split(" "))
 
 
-def _control_text(state: dict[str, Any]) -> str | None:
-    """A control's label and value as a reader would see them, or None for a control with neither."""
+def _control(state: dict[str, Any]) -> tuple[str, str, bool] | None:
+    """A control's label, its value as a reader sees it, and whether it shows that value itself."""
     if "_options_labels" in state and state.get("index") is not None:
         value: Any = state["_options_labels"][state["index"]]
     elif "value" in state and state.get("_model_name") not in ("HTMLModel", "HTMLMathModel", "LabelModel"):
         value = state["value"]
     else:
         return None
-    label = state.get("description") or ""
     if isinstance(value, bool):
         value = "on" if value else "off"
-    return f"{label}: {value}" if label else str(value)
+    return state.get("description") or "", str(value), state.get("readout", True) is not False
+
+
+def _controls_line(controls: list[tuple[str, str, bool]]) -> list[str]:
+    """Each control as "label: value". A slider that hides its value (readout off) takes the value of
+    the unlabelled box beside it, as the explorer's log-scale step slider does."""
+    texts = []
+    for index, (label, value, shown) in enumerate(controls):
+        if not shown:
+            beside = controls[index + 1] if index + 1 < len(controls) else None
+            if beside is not None and not beside[0]:
+                texts.append(f"{label}: {beside[1]}")
+            continue
+        if label:
+            texts.append(f"{label} {value}" if label.endswith(("=", ":")) else f"{label}: {value}")
+        elif index == 0 or controls[index - 1][2]:
+            texts.append(value)
+    return texts
 
 
 def _output_html(output: dict[str, Any]) -> str:
@@ -82,7 +98,7 @@ def widget_still(model_id: str, state: dict[str, dict[str, Any]]) -> str:
 
     HTML panes and Output areas are shown as they were; controls become one line of their values.
     """
-    controls: list[str] = []
+    controls: list[tuple[str, str, bool]] = []
     panes: list[str] = []
 
     def visit(model: str) -> None:
@@ -96,16 +112,16 @@ def widget_still(model_id: str, state: dict[str, dict[str, Any]]) -> str:
         elif entry["model_name"] == "OutputModel":
             panes.extend(filter(None, map(_output_html, model_state.get("outputs", []))))
         else:
-            text = _control_text(model_state)
-            if text is not None:
-                controls.append(html.escape(text))
+            control = _control(model_state)
+            if control is not None:
+                controls.append(control)
         for child in model_state.get("children", []):
             visit(child)
 
     visit(model_id)
     parts = ['<div class="widget-still">']
     if controls:
-        parts.append('<p class="widget-still-controls">' + " · ".join(controls) + "</p>")
+        parts.append('<p class="widget-still-controls">' + " · ".join(map(html.escape, _controls_line(controls))) + "</p>")
     parts.extend(f'<div class="widget-still-pane">{pane}</div>' for pane in panes)
     parts.append(f'<p class="widget-still-note">{WIDGET_NOTE}</p></div>')
     return "\n".join(parts)
@@ -148,9 +164,14 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     """Links to repository files that are not pages go to the repository; remote images become text."""
     repository_root = Path(app.confdir).resolve().parent
     blob = app.config.book_repository_url.rstrip("/") + f"/blob/{app.config.book_branch}/"
+    # The pages' folders are links to the repository's (book/notebooks -> ../notebooks); a target
+    # found through the link's far end is named by its path there: give it back its docname.
+    by_real_path = {Path(app.env.doc2path(name)).resolve().with_suffix(""): name for name in app.env.found_docs}
     for xref in list(doctree.findall(addnodes.pending_xref)) + list(doctree.findall(addnodes.download_reference)):
         if xref.get("reftype") != "myst":
             continue
+        if xref.get("refdomain") == "doc" and Path(xref["reftarget"]).is_absolute():
+            xref["reftarget"] = by_real_path.get(Path(xref["reftarget"]), xref["reftarget"])
         if isinstance(xref, addnodes.download_reference):
             _, path = app.env.relfn2path(xref["reftarget"].partition("#")[0], app.env.docname)
             fragment = xref["reftarget"].partition("#")[2]
