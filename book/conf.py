@@ -33,6 +33,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 6
 myst_heading_slug_func = "bookedition.jupyter_anchor"
 myst_dmath_double_inline = True
+smartquotes = False  # text as JupyterLab shows it (it keeps ' and " as typed)
 
 # MyST-NB: never execute; show the committed outputs. No widget JavaScript: a widget's output is a
 # still made from its saved state (bookedition.py).
@@ -49,6 +50,7 @@ html_css_files = ["book.css"]
 html_theme = "sphinx_book_theme"
 html_context = {"default_mode": "light"}  # figures are drawn on white; a reader can switch to dark
 html_title = project
+html_favicon = "_static/favicon.svg"  # a browser asks for one: without it, a 404 over HTTP
 html_copy_source = True
 html_sourcelink_suffix = ""  # the .ipynb download is the notebook itself
 html_show_sourcelink = False
