@@ -34,6 +34,10 @@ WIDGET_NOTE = (
     "A still of the live widget, as the notebook was last run: open the notebook "
     "(Binder or Colab, buttons at the top of the page) to move its controls."
 )
+WIDGET_NOTE_CONTROLS_ONLY = (
+    "A live widget stands here, with its controls set as above: it shows its results when the notebook "
+    "runs (Binder or Colab, buttons at the top of the page)."
+)
 
 
 def jupyter_anchor(title: str) -> str:
@@ -123,7 +127,8 @@ def widget_still(model_id: str, state: dict[str, dict[str, Any]]) -> str:
     if controls:
         parts.append('<p class="widget-still-controls">' + " · ".join(map(html.escape, _controls_line(controls))) + "</p>")
     parts.extend(f'<div class="widget-still-pane">{pane}</div>' for pane in panes)
-    parts.append(f'<p class="widget-still-note">{WIDGET_NOTE}</p></div>')
+    note = WIDGET_NOTE if panes else WIDGET_NOTE_CONTROLS_ONLY
+    parts.append(f'<p class="widget-still-note">{note}</p></div>')
     return "\n".join(parts)
 
 
@@ -197,9 +202,16 @@ def _source_file(app: Sphinx, docname: str) -> Path:
     raise FileNotFoundError(f"{docname}: no such file in {app.srcdir}")
 
 
+def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The landing page offers no download: its source is one include of the README."""
+    if pagename == app.config.root_doc:
+        context["page_source_suffix"] = ""
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("book_repository_url", "", "env")
     app.add_config_value("book_branch", "main", "env")
     app.connect("source-read", on_source_read)
     app.connect("doctree-read", on_doctree_read)
+    app.connect("html-page-context", on_html_page_context, priority=400)  # before the theme's buttons
     return {"parallel_read_safe": True, "parallel_write_safe": True}
