@@ -195,7 +195,7 @@ book: $(BOOK_INSTALLED) $(MATHJAX)
 
 ## make book-test: make book, then its tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
 book-test: book $(CHROMIUM)
-	BOOK_DIR=build/book $(BOOK_PYTHON) -m pytest -p no:cacheprovider --confcutdir=tests/book -m book tests/book
+	BOOK_DIR=build/book $(BOOK_PYTHON) -m pytest -p no:cacheprovider --confcutdir=tests/book -m book tests/book book/bookedition.py
 
 ## make clean: remove the environment and everything generated
 clean:

@@ -18,6 +18,10 @@ sys.path.insert(0, str(BOOK))
 URLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
 CONTENTS = json.loads((ROOT / "notebooks" / "contents.json").read_text(encoding="utf-8"))
 
+# make book runs sphinx-build -W --keep-going: every warning fails the build. Warnings let through,
+# each with its reason, go here; there are none.
+suppress_warnings: list[str] = []
+
 project = "Warmup, explained"
 author = "the Warmup, explained authors"
 copyright = "the Warmup, explained authors (MIT licence)"
