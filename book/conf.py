@@ -31,9 +31,10 @@ extensions = ["myst_nb", "sphinx_copybutton", "sphinx.ext.githubpages", "bookedi
 book_repository_url = URLS["Source"]
 book_branch = CONTENTS["branch"]
 
-# MyST: $...$ and $$...$$ as in JupyterLab, and headings take JupyterLab's ids, so that a link to
-# another notebook's heading (02_constant.ipynb#The-formula) lands on it in the book too.
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+# MyST: $...$ and $$...$$ and bare URLs as links, as in JupyterLab, and headings take JupyterLab's
+# ids, so that a link to another notebook's heading (02_constant.ipynb#The-formula) lands on it here too.
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "linkify"]
+myst_linkify_fuzzy_links = False  # only what starts with http(s)://, not every word with a dot
 myst_heading_anchors = 6
 myst_heading_slug_func = "bookedition.jupyter_anchor"
 myst_dmath_double_inline = True
