@@ -137,3 +137,12 @@ def test_navigation_and_colab_set_up_cells_are_left_out_of_the_pages(book, conte
         text = (book / "notebooks" / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
         assert "badge_logo.svg" not in text and "colab-badge.svg" not in text, name
         assert "import google.colab" not in text, name
+
+
+def test_each_notebook_page_has_its_sections_in_the_in_page_contents_and_a_search_box(book, contents):
+    for name in contents:
+        text = (book / "notebooks" / name.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        toc = text.split('id="pst-page-toc-nav"', 1)[1].split("</nav>", 1)[0]
+        sections = re.findall(r'<section id="([^"]+)">\s*(?:<span id="[^"]*"></span>\s*)*<h2>', text)
+        assert sections and all(f'href="#{section}"' in toc for section in sections), name
+        assert 'action="../search.html"' in text, name
