@@ -171,7 +171,7 @@ BOOK_PYTHON := $(BOOK_VENV)/bin/python
 BOOK_INSTALLED := $(BOOK_VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 NPM_CACHE := build/npm-cache
-MATHJAX := build/vendor/mathjax/tex-chtml-$(MATHJAX_VERSION).stamp
+MATHJAX := $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).unpacked
 
 $(BOOK_INSTALLED): requirements-book.txt
 	test -x $(BOOK_PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(BOOK_VENV)
@@ -181,6 +181,7 @@ $(BOOK_INSTALLED): requirements-book.txt
 # MathJax's browser build, es5/, without the combined bundles the book does not load: tex-chtml.js
 # and the folders it loads its fonts and extensions from.
 $(MATHJAX):
+	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
 	rm -rf build/vendor/mathjax $(NPM_CACHE)/package && mkdir -p $(NPM_CACHE) build/vendor/mathjax
 	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
 	tar -xzf $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).tgz -C $(NPM_CACHE) package/es5
