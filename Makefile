@@ -32,7 +32,7 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9.]*\)".*/\1/p' pyproject.toml)
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
-TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test
 # torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
 # Only torch is looked up there (--no-deps); its dependencies come with the next install, from PyPI.
 # TORCH_INDEX= (empty) leaves torch to pip's own configuration.
@@ -44,7 +44,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav lock clean
+	transformers-range instructor benchmarks execute nav lock clean book book-test
 
 ## make help: this list
 help:
@@ -53,7 +53,7 @@ help:
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -c requirements.lock torch $(TORCH_FROM)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test]'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[course,lab,test,book]'
 	touch $@
 
 # JupyterLab's settings for make lab and Binder: no news or update pop-ups, and every cell rendered
@@ -214,7 +214,7 @@ check-generated: $(INSTALLED)
 ## make lock: recompile requirements.lock from pyproject.toml's extras (lock-constraints.txt holds torch), then Binder's file, environment.yml and the version mentions
 lock: $(PIP_TOOLS)/bin/pip-compile
 	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
-		--no-emit-find-links $(TORCH_FROM) --extra course --extra lab --extra test -c lock-constraints.txt -o requirements.lock pyproject.toml
+		--no-emit-find-links $(TORCH_FROM) --extra course --extra lab --extra test --extra book -c lock-constraints.txt -o requirements.lock pyproject.toml
 	sed -i 's/^\([A-Za-z0-9_.-]*==[^+ ]*\)+[A-Za-z0-9.]*/\1/' requirements.lock
 	$(PYTHON_BOOTSTRAP) tools/binder_requirements.py
 	$(PYTHON_BOOTSTRAP) tools/environment_yml.py
@@ -227,6 +227,34 @@ $(PIP_TOOLS)/bin/pip-compile:
 ## make nav: rewrite the navigation cells, the Colab set-up cells and the README's contents table
 nav: $(INSTALLED)
 	$(PYTHON) tools/navigation.py
+
+# The book edition: Sphinx with MyST-NB and sphinx-book-theme (Jupyter Book 1's stack), from the
+# `book` extra in the locked environment. MathJax comes from the npm registry at the one version pinned
+# here, unpacked into build/vendor/ (git ignores build/): a page loads nothing from another site. The
+# notebooks are not executed: the book shows their committed outputs.
+MATHJAX_VERSION := 3.2.2
+NPM_CACHE := build/npm-cache
+MATHJAX := $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).unpacked
+
+# MathJax's browser build, es5/, without the combined bundles the book does not load: tex-chtml.js
+# and the folders it loads its fonts and extensions from.
+$(MATHJAX):
+	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	rm -rf build/vendor/mathjax $(NPM_CACHE)/package && mkdir -p $(NPM_CACHE) build/vendor/mathjax
+	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
+	tar -xzf $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).tgz -C $(NPM_CACHE) package/es5
+	cd $(NPM_CACHE)/package/es5 && cp -r tex-chtml.js a11y adaptors input output sre ui $(CURDIR)/build/vendor/mathjax/
+	touch $@
+
+## make book: the collection as a static book in build/book/ (open build/book/index.html), from the committed outputs
+book: $(INSTALLED) $(MATHJAX)
+	rm -rf build/book build/book-doctrees
+	SECONDS=0; $(VENV)/bin/sphinx-build -b html -W --keep-going -q -d build/book-doctrees -c book book build/book \
+		&& echo "make book: build/book/index.html, built in $${SECONDS} s"
+
+## make book-test: make book, then its tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
+book-test: book $(CHROMIUM)
+	BOOK_DIR=build/book $(PYTEST) --confcutdir=tests/book -m book tests/book book/bookedition.py
 
 ## make clean: remove the environment and everything generated
 clean:

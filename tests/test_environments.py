@@ -140,7 +140,7 @@ def test_make_lab_installs_the_lock_and_the_same_jupyterlab_overrides(tmp_path):
     installs = [shlex.split(line) for line in _make("-n", f"VENV={venv}", f"{venv}/.installed").stdout.splitlines()
                 if " pip install " in line]
     assert installs and all(command[command.index("-c") + 1] == "requirements.lock" for command in installs)
-    assert any(command[command.index("-e") + 1] == ".[course,lab,test]" for command in installs if "-e" in command)
+    assert any(command[command.index("-e") + 1] == ".[course,lab,test,book]" for command in installs if "-e" in command)
     settings = venv / "share/jupyter/lab/settings/overrides.json"
     assert str(settings) in _make("-n", f"VENV={venv}", "-o", f"{venv}/.installed", "lab").stdout
     made = _make(f"VENV={venv}", "-o", f"{venv}/.installed", str(settings))

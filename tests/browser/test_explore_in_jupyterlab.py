@@ -106,7 +106,7 @@ KERNEL_READY = """() => !document.querySelector('.jp-Dialog')
   && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']")""" % NOTEBOOK
 # the kernel idle, no cell waiting or running, and some cell not run: a run that stopped short
 STALLED = """() => { const prompts = %s;
-  return !prompts.some(p => /\[\*\]/.test(p)) && !prompts.every(p => /\[\d+\]/.test(p))
+  return !prompts.some(p => /\\[\\*\\]/.test(p)) && !prompts.every(p => /\\[\\d+\\]/.test(p))
     && !!document.querySelector("%s .jp-Notebook-ExecutionIndicator[data-status='idle']"); }""" % (PROMPTS, NOTEBOOK)
 
 
