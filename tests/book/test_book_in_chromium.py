@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from conftest import ROOT
+from .conftest import ROOT
 
 PAGES = ["index.html", "notebooks/03_linear.html", "notebooks/06_polynomial.html", "notebooks/09_step_count_mismatch.html"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

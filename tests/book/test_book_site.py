@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from conftest import ROOT, read_page
+from .conftest import ROOT, read_page
 
 sys.path.insert(0, str(ROOT / "book"))
 from bookedition import WIDGET_NOTE, WIDGET_VIEW, jupyter_anchor  # noqa: E402

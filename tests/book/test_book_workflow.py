@@ -6,7 +6,7 @@ Nothing here can run GitHub Actions: these tests read the workflow file and the 
 import re
 import subprocess
 
-from conftest import ROOT
+from .conftest import ROOT
 
 WORKFLOW = (ROOT / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8")
 

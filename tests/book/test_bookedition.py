@@ -3,7 +3,7 @@
 import json
 import sys
 
-from conftest import ROOT
+from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "book"))
 from bookedition import WIDGET_NOTE, WIDGET_NOTE_CONTROLS_ONLY, WIDGET_VIEW, notebook_for_the_book, widget_still  # noqa: E402

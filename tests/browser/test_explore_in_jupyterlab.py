@@ -221,6 +221,7 @@ def test_explorer_answers_the_keyboard_the_dropdown_and_typed_values(page, lab, 
     page.wait_for_function("() => document.querySelector('.lrlib-explore .lrlib-steps-box input').value !== '102000'")
     dragged = int(steps_box(page).input_value())
     assert 102_000 < dragged < 140_000, f"a 6-pixel drag took the training length from 102,000 to {dragged:,}"
+    wait_for_steps(page, dragged)  # the kernel has drawn the drag: its reply cannot overwrite what is typed next
     # and a box beside it takes the exact number, drawn as typed
     steps_box(page).click()
     page.keyboard.press("Control+A")
