@@ -49,6 +49,8 @@ nb_merge_streams = True
 # MathJax from the copy `make book` unpacks from the npm registry (build/vendor/, version pinned in
 # the Makefile): a page loads nothing from another site.
 mathjax_path = "mathjax/tex-chtml.js"
+# textmacros: `\_` inside \text{} and \texttt{} is an underscore, as in JupyterLab's MathJax
+mathjax3_config = {"loader": {"load": ["[tex]/textmacros"]}, "tex": {"packages": {"[+]": ["textmacros"]}}}
 html_static_path = ["_static", "../build/vendor"]
 html_css_files = ["book.css"]
 
