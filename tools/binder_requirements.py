@@ -20,6 +20,8 @@ import re
 import sys
 import tomllib
 
+from generated_file import write_or_check
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TARGET = ROOT / "binder" / "requirements.txt"
 RUN_TIME_EXTRAS = ("course", "lab")
@@ -83,14 +85,7 @@ def text(lock: str | None = None, pyproject: str | None = None) -> str:
 
 
 def main() -> int:
-    wanted = text()
-    if "--check" in sys.argv[1:]:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        print("binder/requirements.txt is " + ("current" if current == wanted else
-                                                "out of date: run python tools/binder_requirements.py"))
-        return 0 if current == wanted else 1
-    TARGET.write_text(wanted)
-    return 0
+    return write_or_check(TARGET, text(), sys.argv[1:], "binder/requirements.txt", "python tools/binder_requirements.py")
 
 
 if __name__ == "__main__":

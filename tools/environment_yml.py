@@ -16,6 +16,8 @@ import re
 import sys
 import tomllib
 
+from generated_file import write_or_check
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TARGET = ROOT / "environment.yml"
 EXTRAS = ("course", "lab", "test")
@@ -60,14 +62,7 @@ def text(pyproject: str | None = None) -> str:
 
 
 def main() -> int:
-    wanted = text()
-    if "--check" in sys.argv[1:]:
-        current = TARGET.read_text() if TARGET.exists() else ""
-        print("environment.yml is " + ("current" if current == wanted else
-                                       "out of date: run python tools/environment_yml.py"))
-        return 0 if current == wanted else 1
-    TARGET.write_text(wanted)
-    return 0
+    return write_or_check(TARGET, text(), sys.argv[1:], "environment.yml", "python tools/environment_yml.py")
 
 
 if __name__ == "__main__":
