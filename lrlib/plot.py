@@ -172,16 +172,21 @@ def plot_curves(
         _label_warmup(ax, num_warmup_steps, max((len(curve) for _, curve in lines), default=0))
     if log_y:
         ax.set_yscale("log", nonpositive="mask")
+    labelled = 0
     for row, (label, curve) in enumerate(lines):
         colour = OKABE_ITO[row % len(OKABE_ITO)]
         steps, values = decimate(curve)
         ax.plot(steps, values, color=colour, lw=1.8, label=label if label is not None else "_line")
         if annotate and len(curve) and len(lines) <= 3:
             _annotate(ax, steps, values, colour, log_y, row)
+            labelled += 1
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
     ax.xaxis.set_major_formatter(FuncFormatter(_step_label))
     ax.margins(x=0.01, y=0.1)
+    if labelled:  # room above the highest peak for its label, one row per labelled line
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom, top * (top / bottom) ** (0.07 * labelled) if log_y else top + 0.07 * labelled * (top - bottom))
     ax.grid(True, alpha=0.3, lw=0.6)
     if title is not None:
         ax.set_title(title)

@@ -135,3 +135,19 @@ def test_plotting_a_million_steps_draws_no_more_points_than_a_short_curve():
     long = lrlib.plot_curves(lrlib.lr_curve("cosine", 1_000_000, num_warmup_steps=10_000, num_training_steps=1_000_000))
     (line,) = curve_lines(long)
     assert len(line.get_xdata()) <= 6 * 1024
+
+
+@pytest.mark.parametrize("log_y", [False, True], ids=["linear y", "log y"])
+@pytest.mark.parametrize("groups", [1, 2, 3])
+def test_every_peak_label_stays_inside_the_axes_under_the_title(groups, log_y):
+    curve = np.stack([lrlib.lr_curve("polynomial", 200, lr=1e-3, num_warmup_steps=20 + 10 * i, num_training_steps=200,
+                                     lr_end=1e-7, power=2.0) for i in range(groups)], axis=1)
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=80)
+    lrlib.plot_curves(curve, ax=ax, num_warmup_steps=20, title="a title", log_y=log_y)
+    fig.canvas.draw()
+    frame = ax.get_window_extent()
+    labels = [text for text in ax.texts if text.get_gid() == "peak-label"]
+    assert len(labels) == groups
+    for label in labels:
+        assert label.get_window_extent().y1 <= frame.y1, f"{label.get_text()!r} rises above the axes into the title"
+    plt.close(fig)
