@@ -258,4 +258,4 @@ book-test: book $(CHROMIUM)
 
 ## make clean: remove the environment and everything generated
 clean:
-	rm -rf $(VENV) artifacts instructor .pytest_cache
+	rm -rf $(VENV) artifacts instructor build .pytest_cache

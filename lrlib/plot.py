@@ -184,9 +184,10 @@ def plot_curves(
     ax.set_ylabel("learning rate")
     ax.xaxis.set_major_formatter(FuncFormatter(_step_label))
     ax.margins(x=0.01, y=0.1)
-    if labelled:  # room above the highest peak for its label, one row per labelled line
+    if labelled:  # room above the highest peak for its label: 7% of the axis per labelled line
         bottom, top = ax.get_ylim()
-        ax.set_ylim(bottom, top * (top / bottom) ** (0.07 * labelled) if log_y else top + 0.07 * labelled * (top - bottom))
+        room = 0.07 * labelled
+        ax.set_ylim(bottom, top * (top / bottom) ** room if log_y else top + room * (top - bottom))
     ax.grid(True, alpha=0.3, lw=0.6)
     if title is not None:
         ax.set_title(title)

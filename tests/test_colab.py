@@ -48,7 +48,7 @@ print(notebook.cells[-1].outputs[0]["text"].strip())
 pytestmark = pytest.mark.slow
 
 
-def versions(names):
+def installed_in_colab(names):
     """Installed versions in the simulated Colab, without local labels (torch's +cpu); None if absent."""
     code = ("import json, importlib.metadata as m\n"
             "def v(n):\n    try: return m.version(n).split('+')[0]\n    except m.PackageNotFoundError: return None\n"
@@ -68,7 +68,7 @@ def colab(tmp_path_factory):
         subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "-c", str(constraints), *(f"{n}=={v}" for n, v in COLAB.items()), *KERNEL_TOOLS], check=True)
         ready.write_text(json.dumps(COLAB) + "\n")
-    assert versions(COLAB) == COLAB
+    assert installed_in_colab(COLAB) == COLAB
     stand_in = tmp_path_factory.mktemp("colab") / "site"
     (stand_in / "google" / "colab").mkdir(parents=True)
     (stand_in / "google" / "colab" / "__init__.py").write_text('"""Stands in for Colab\'s google.colab."""\n')
@@ -90,7 +90,7 @@ def test_the_set_up_cell_installs_lrlib_and_the_course_packages_and_keeps_colabs
     env = {**os.environ, "PYTHONPATH": str(colab), "LRLIB_SOURCE": ROOT.as_uri(), "HF_HUB_OFFLINE": "1"}
     prefix = run_notebook(first, env)  # its colab-setup cell runs pip inside the notebook's kernel
     assert pathlib.Path(prefix) == SIM
-    installed = versions([*COLAB, "lrlib", "transformers", "accelerate", "scikit-learn"])
+    installed = installed_in_colab([*COLAB, "lrlib", "transformers", "accelerate", "scikit-learn"])
     assert {name: installed[name] for name in COLAB} == COLAB, "the set-up cell changed a package Colab had"
     assert installed["lrlib"] == __import__("lrlib").__version__
 
@@ -101,11 +101,11 @@ def test_every_notebook_solved_runs_on_the_simulated_colab_and_each_check_says_t
     # the rest run without the stand-in, so it does nothing and each notebook's own cells are timed.
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("PYTHONPATH", None)
-    if versions(["lrlib"]).get("lrlib") is None:
+    if installed_in_colab(["lrlib"]).get("lrlib") is None:
         pytest.skip("lrlib is not installed in the simulated Colab: the set-up cell's test failed")
     learner = nbformat.read(ROOT / "notebooks" / entry["file"], as_version=4)
     solved, executed = tmp_path / entry["file"], tmp_path / f"run_{entry['file']}"
     nbformat.write(instructor_copy.solved(copy.deepcopy(learner)), solved)
     assert pathlib.Path(run_notebook(solved, env, executed)) == SIM
-    assert versions(COLAB) == COLAB
+    assert installed_in_colab(COLAB) == COLAB
     assert_every_check_ticks(entry["file"], learner, nbformat.read(executed, as_version=4))

@@ -1,8 +1,8 @@
 """The book's tests read the site `make book` built: `make book-test` builds it and runs them.
 
 They run only when BOOK_DIR names the built site (make book-test sets it), so the other pytest runs
-(make unit, make test-everything) collect none of them. --confcutdir=tests/book keeps tests/conftest.py,
-which needs torch, out of the book's environment.
+(make unit, make test-everything) collect none of them. make book-test runs them with
+--confcutdir=tests/book: tests/conftest.py (torch, the optimizer fixture) has nothing for them.
 """
 
 import functools
