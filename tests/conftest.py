@@ -1,4 +1,4 @@
-"""Shared test set-up: offline, single-threaded torch, and an optimizer fixture."""
+"""Shared test set-up: offline, single-threaded torch, an optimizer fixture, and how xdist shares the tests."""
 
 import os
 
@@ -15,3 +15,21 @@ torch.set_num_threads(1)
 @pytest.fixture
 def optimizer():
     return make_optimizer()
+
+
+# Run one by one over the xdist workers, where make test-everything otherwise keeps a file on one worker
+# (--dist loadfile, which nbval needs: a notebook's cells share one kernel). The simulated Colab's
+# notebooks are the longest file: on one worker, the other would sit idle for minutes.
+SPREAD_TEST_BY_TEST = ("tests/test_colab.py::",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileByFileExceptSpread(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return nodeid if nodeid.startswith(SPREAD_TEST_BY_TEST) else super()._split_scope(nodeid)
+
+    return FileByFileExceptSpread(config, log)

@@ -108,11 +108,13 @@ def runs(tmp_path_factory):
     return {"counts": {f"{c}/{label}": t for c, label, t in counts}, "ranks": ranks, "stderr": errors}
 
 
+@pytest.mark.environment
 def test_the_counts_differ_by_the_number_of_processes(runs):
     counts = runs["counts"]
     assert counts["accelerate/right"] == PROCESSES * counts["ddp/right"] == 2 * 2 * 21
 
 
+@pytest.mark.environment
 def test_a_prepared_scheduler_counted_as_lrlib_says_ends_exactly_at_the_last_step(runs):
     for rank in runs["ranks"]:
         run = rank["accelerate/right"]
@@ -124,6 +126,7 @@ def test_a_prepared_scheduler_counted_as_lrlib_says_ends_exactly_at_the_last_ste
                               prepared_by_accelerate=True) == runs["counts"]["accelerate/right"]
 
 
+@pytest.mark.environment
 def test_a_plain_ddp_scheduler_counted_per_process_ends_exactly_at_the_last_step(runs):
     for rank in runs["ranks"]:
         run = rank["ddp/right"]
@@ -132,6 +135,7 @@ def test_a_plain_ddp_scheduler_counted_per_process_ends_exactly_at_the_last_step
         assert run["final_lr"] == 0.0
 
 
+@pytest.mark.environment
 def test_a_prepared_scheduler_given_the_per_process_count_ends_p_times_too_early(runs):
     for rank in runs["ranks"]:
         lrs = rank["accelerate/wrong"]["lrs"]
@@ -139,12 +143,14 @@ def test_a_prepared_scheduler_given_the_per_process_count_ends_p_times_too_early
         assert at_zero == len(lrs) - len(lrs) // PROCESSES   # the second half of the run at lr = 0
 
 
+@pytest.mark.environment
 def test_a_ddp_scheduler_given_the_whole_run_count_stops_halfway_down(runs):
     for rank in runs["ranks"]:
         run = rank["ddp/wrong"]
         assert run["final_lr"] == pytest.approx(PEAK / PROCESSES)
 
 
+@pytest.mark.environment
 def test_the_run_prints_no_warning(runs):
     assert "Warning" not in runs["stderr"]
 

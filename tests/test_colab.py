@@ -7,8 +7,10 @@ a notebook checks two things: it runs on Colab's versions (its asserts are its c
 not compared), and every solution passes its check. The learner's copy, stubs untouched, is what nbval
 runs in the tested environment; the two copies differ in the stub cells only.
 
-The simulated environment lives in .venv/colab-sim and is reused when present (delete it to start
-over).
+The simulated environment (tools/colab_sim.py) lives in .venv/colab-sim; make test builds it while it
+installs .venv. In each test run, the first test to need it runs notebook 00's set-up cell there (pip
+inside the kernel) under a lock; the notebooks then run on both xdist workers (tests/conftest.py
+schedules them one by one).
 """
 
 import copy
@@ -17,23 +19,20 @@ import os
 import pathlib
 import subprocess
 import sys
+import uuid
 
 import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import colab_sim  # noqa: E402
 import instructor_copy  # noqa: E402
 import navigation  # noqa: E402
-import versions  # noqa: E402
 from instructor_support import assert_every_check_ticks  # noqa: E402
 
-SIM = ROOT / ".venv" / "colab-sim"
-PYTHON = SIM / "bin" / "python"
-# What stands for Colab's preinstalled packages: its torch (the lock's, to download nothing more), and
-# other versions than requirements.lock.
-COLAB = {"torch": versions.LOCK["torch"], "numpy": "2.0.2", "matplotlib": "3.10.9", "ipywidgets": "8.1.5"}
-KERNEL_TOOLS = ["ipykernel", "nbclient", "nbformat"]
+COLAB, SIM, PYTHON = colab_sim.COLAB, colab_sim.SIM, colab_sim.PYTHON
+SET_UP_RUN = SIM / ".set-up-run.json"  # what notebook 00's set-up cell did, and in which test run
 RUN_NOTEBOOK = """
 import sys, nbformat
 from nbclient import NotebookClient
@@ -46,6 +45,8 @@ if len(sys.argv) > 3:
 print(notebook.cells[-1].outputs[0]["text"].strip())
 """
 pytestmark = pytest.mark.slow
+# One id for the whole test run, shared by its xdist workers (a run without xdist makes its own).
+TEST_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 
 
 def installed_in_colab(names):
@@ -56,23 +57,31 @@ def installed_in_colab(names):
     return json.loads(subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
-@pytest.fixture(scope="module")
-def colab(tmp_path_factory):
-    ready = SIM / ".ready"
-    if not ready.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(SIM)], check=True)
-        others = "".join(line + "\n" for line in (ROOT / "requirements.lock").read_text().splitlines()
-                         if line.split("==")[0].lower() not in COLAB)
-        constraints = tmp_path_factory.mktemp("colab") / "constraints.txt"
-        constraints.write_text(others)
-        subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-c", str(constraints), *(f"{n}=={v}" for n, v in COLAB.items()), *KERNEL_TOOLS], check=True)
-        ready.write_text(json.dumps(COLAB) + "\n")
-    assert installed_in_colab(COLAB) == COLAB
+def set_up_cell_run(tmp_path_factory):
+    """Run notebook 00, whose colab-setup cell pip-installs lrlib[course] inside its kernel, with the
+    stand-in google.colab on the path: the kernel's sys.prefix, and the installed versions after it."""
     stand_in = tmp_path_factory.mktemp("colab") / "site"
     (stand_in / "google" / "colab").mkdir(parents=True)
     (stand_in / "google" / "colab" / "__init__.py").write_text('"""Stands in for Colab\'s google.colab."""\n')
-    return stand_in
+    first = ROOT / "notebooks" / navigation.load_contents()["notebooks"][0]["file"]
+    env = {**os.environ, "PYTHONPATH": str(stand_in), "LRLIB_SOURCE": ROOT.as_uri(), "HF_HUB_OFFLINE": "1"}
+    prefix = run_notebook(first, env)
+    return {"prefix": prefix, "installed": installed_in_colab([*COLAB, "lrlib", "transformers", "accelerate", "scikit-learn"])}
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory):
+    """The simulated Colab after notebook 00's set-up cell ran there, once per test run: the first
+    worker to get here runs it, the other waits on the lock and reads what it found."""
+    colab_sim.build()
+    assert installed_in_colab(COLAB) == COLAB
+    with colab_sim.held(SIM / ".set-up-run.lock"):
+        done = json.loads(SET_UP_RUN.read_text()) if SET_UP_RUN.exists() else {}
+        if done.get("test run") != TEST_RUN:
+            SET_UP_RUN.unlink(missing_ok=True)
+            done = {"test run": TEST_RUN, **set_up_cell_run(tmp_path_factory)}
+            SET_UP_RUN.write_text(json.dumps(done))
+    return done
 
 
 def run_notebook(path, env, executed=None):
@@ -85,24 +94,20 @@ def run_notebook(path, env, executed=None):
 
 
 def test_the_set_up_cell_installs_lrlib_and_the_course_packages_and_keeps_colabs_packages(colab):
-    contents = navigation.load_contents()
-    first = ROOT / "notebooks" / contents["notebooks"][0]["file"]
-    env = {**os.environ, "PYTHONPATH": str(colab), "LRLIB_SOURCE": ROOT.as_uri(), "HF_HUB_OFFLINE": "1"}
-    prefix = run_notebook(first, env)  # its colab-setup cell runs pip inside the notebook's kernel
-    assert pathlib.Path(prefix) == SIM
-    installed = installed_in_colab([*COLAB, "lrlib", "transformers", "accelerate", "scikit-learn"])
+    assert pathlib.Path(colab["prefix"]) == SIM
+    installed = colab["installed"]
     assert {name: installed[name] for name in COLAB} == COLAB, "the set-up cell changed a package Colab had"
     assert installed["lrlib"] == __import__("lrlib").__version__
+    assert all(installed[name] for name in ("transformers", "accelerate", "scikit-learn")), installed
 
 
 @pytest.mark.parametrize("entry", navigation.load_contents()["notebooks"][1:], ids=lambda entry: entry["file"][:2])
 def test_every_notebook_solved_runs_on_the_simulated_colab_and_each_check_says_tick(colab, entry, tmp_path):
-    # The set-up cell is the same in every notebook (tests/test_docs.py); after notebook 00 ran it,
-    # the rest run without the stand-in, so it does nothing and each notebook's own cells are timed.
+    # The set-up cell is the same in every notebook (tests/test_docs.py); after notebook 00's ran (the
+    # fixture), the rest run without the stand-in, so it does nothing and each notebook's own cells are timed.
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("PYTHONPATH", None)
-    if installed_in_colab(["lrlib"]).get("lrlib") is None:
-        pytest.skip("lrlib is not installed in the simulated Colab: the set-up cell's test failed")
+    assert colab["installed"]["lrlib"], "notebook 00's set-up cell did not install lrlib: see its test"
     learner = nbformat.read(ROOT / "notebooks" / entry["file"], as_version=4)
     solved, executed = tmp_path / entry["file"], tmp_path / f"run_{entry['file']}"
     nbformat.write(instructor_copy.solved(copy.deepcopy(learner)), solved)

@@ -95,6 +95,7 @@ def _loaded_in_a_fresh_interpreter() -> tuple[set, list, list]:
     return set(baseline), imported, touched
 
 
+@pytest.mark.environment
 def test_import_lrlib_and_every_public_name_load_nothing_of_the_course_and_import_loads_no_heavy_library():
     # torch loads tqdm itself (torch.hub): only what lrlib adds to what numpy and torch load counts
     baseline, imported, touched = _loaded_in_a_fresh_interpreter()

@@ -195,9 +195,8 @@ def _source(root, name, start):
 
 def test_navigation_numbers_each_notebook_by_its_own_number_and_links_only_what_exists(small_collection, navigation_at):
     root = small_collection
-    assert run_navigation(root, "--check").returncode == 1  # the command line, as make nav runs it
-    result = run_navigation(root)
-    assert result.returncode == 0, result.stdout + result.stderr
+    code, written = navigation_at(root)
+    assert code == 0, written
     headers = {name: _read(root, name).cells[1].source for name in ("00_start.ipynb", "01_middle.ipynb", "02_last.ipynb")}
     footers = {name: _read(root, name).cells[-1].source for name in headers}
     assert "notebook 00 of 00–02" in headers["00_start.ipynb"] and "notebook 02 of 00–02" in headers["02_last.ipynb"]
@@ -209,6 +208,14 @@ def test_navigation_numbers_each_notebook_by_its_own_number_and_links_only_what_
     before = {name: (root / "notebooks" / name).read_bytes() for name in headers}
     assert navigation_at(root) == (0, "navigation and contents are up to date\n")
     assert {name: (root / "notebooks" / name).read_bytes() for name in headers} == before, "a second run changed something"
+
+
+@pytest.mark.environment
+def test_the_command_make_nav_runs_reports_a_stale_collection_then_rewrites_it(small_collection):
+    assert run_navigation(small_collection, "--check").returncode == 1
+    result = run_navigation(small_collection)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert run_navigation(small_collection, "--check").returncode == 0
 
 
 def test_navigation_makes_each_link_to_another_notebooks_heading_name_the_section(small_collection, navigation_at):

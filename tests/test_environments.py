@@ -14,6 +14,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.environment
 sys.path.insert(0, str(ROOT / "tools"))
 import binder_requirements  # noqa: E402
 import environment_yml  # noqa: E402

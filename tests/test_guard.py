@@ -385,6 +385,7 @@ ACCELERATE_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.environment
 def test_an_accelerate_prepared_scheduler_is_counted_by_its_inner_steps_without_false_alarms():
     result = subprocess.run([sys.executable, "-c", ACCELERATE_RUN], capture_output=True, text=True, check=True,
                             env={**os.environ, "ACCELERATE_USE_CPU": "1"})

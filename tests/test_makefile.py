@@ -12,7 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import versions  # noqa: E402
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+pytestmark = [pytest.mark.environment, pytest.mark.skipif(shutil.which("make") is None, reason="needs make")]
 
 
 def make(*args, extra=None, cwd=ROOT):

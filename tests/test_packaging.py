@@ -23,6 +23,7 @@ def run_fresh(code):
     return json.loads(result.stdout)
 
 
+@pytest.mark.environment
 def test_lazy_helpers_work_as_eager_imports_did():
     found = run_fresh(
         "import json, lrlib\n"
@@ -32,6 +33,7 @@ def test_lazy_helpers_work_as_eager_imports_did():
     assert found == [True, True, True]
 
 
+@pytest.mark.environment
 def test_importing_the_explorer_module_first_leaves_lrlib_explore_the_function():
     # pytest's doctest collection imports lrlib.explorer before any test calls lrlib.explore()
     found = run_fresh("import json, lrlib.explorer, lrlib\n"

@@ -195,6 +195,7 @@ MEMORY_PROBE = textwrap.dedent("""
 
 
 
+@pytest.mark.environment
 def test_trace_memory_does_not_grow_with_the_model():
     result = subprocess.run([sys.executable, "-c", MEMORY_PROBE], capture_output=True, text=True, check=True)
     trace_extra, naive_extra = map(float, result.stdout.split())
