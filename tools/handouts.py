@@ -81,16 +81,17 @@ CHEAT_SHEET_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>Cheat sheet: the schedules</title>
-<script>window.MathJax = {{chtml: {{scale: 0.9}}}};</script>
+<script>window.MathJax = {{chtml: {{scale: 0.8}}}};</script>
 <script src="mathjax/tex-chtml.js"></script>
 <style>
-  @page {{ size: A4; margin: 10mm; }}
-  body {{ font-family: system-ui, sans-serif; font-size: 8pt; line-height: 1.3; max-width: 190mm; margin: 1rem auto; }}
+  @page {{ size: A4; margin: 9mm; }}
+  body {{ font-family: system-ui, sans-serif; font-size: 7.5pt; line-height: 1.25; max-width: 190mm; margin: 1rem auto; }}
   h1 {{ font-size: 13pt; margin: 0 0 0.3em; }}
   p {{ margin: 0 0 0.6em; }}
   table {{ border-collapse: collapse; table-layout: fixed; width: 100%; }}
   th, td {{ border: 1px solid #999; padding: 2px 4px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }}
-  th:nth-child(1) {{ width: 15%; }} th:nth-child(2) {{ width: 37%; }} th:nth-child(3) {{ width: 24%; }}
+  th:nth-child(1) {{ width: 16%; }} th:nth-child(2) {{ width: 33%; }} th:nth-child(3) {{ width: 28%; }}
+  td:first-child {{ overflow-wrap: normal; }} td:first-child code {{ font-size: 0.85em; }}
   code {{ font-size: 0.95em; }}
   @media print {{ body {{ margin: 0; max-width: none; }} tr {{ break-inside: avoid; }} }}
 </style>
