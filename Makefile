@@ -44,7 +44,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test colab-sim-in-background unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav lock clean book book-test
+	transformers-range instructor benchmarks execute nav lock clean book book-test handouts
 
 ## make help: this list
 help:
@@ -206,9 +206,9 @@ execute: $(INSTALLED)
 
 # Each command a generated file is checked with: it exits 1, naming the file, when that file is out of date.
 GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/environment_yml.py tools/versions.py \
-	tools/readme_figure.py tools/normalize_notebooks.py
+	tools/readme_figure.py tools/normalize_notebooks.py tools/cheat_sheet.py
 .PHONY: check-generated
-## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, environment.yml, version mentions, the README's figure, notebooks normalized)
+## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, environment.yml, version mentions, the README's figure, notebooks normalized, the cheat sheet)
 check-generated: $(INSTALLED)
 	@failed=""; \
 	for tool in $(GENERATED_CHECKS); do \
@@ -261,9 +261,15 @@ book: $(INSTALLED) $(MATHJAX)
 	SECONDS=0; $(VENV)/bin/sphinx-build -b html -W --keep-going -q -d build/book-doctrees -c book book build/book \
 		&& echo "make book: build/book/index.html, built in $${SECONDS} s"
 
-## make book-test: make book, then its tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
-book-test: book $(CHROMIUM)
-	BOOK_DIR=build/book $(PYTEST) --confcutdir=tests/book -m book tests/book book/bookedition.py
+## make handouts: printable hand-outs in build/handouts/ (no kernel, nothing loaded from outside): notebook 13's questions without answers, the cheat sheet
+handouts: $(INSTALLED) $(MATHJAX)
+	rm -rf build/handouts && mkdir -p build/handouts
+	cp -r build/vendor/mathjax build/handouts/mathjax
+	$(PYTHON) tools/handouts.py build/handouts
+
+## make book-test: make book and make handouts, then their tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
+book-test: book handouts $(CHROMIUM)
+	BOOK_DIR=build/book HANDOUTS_DIR=build/handouts $(PYTEST) --confcutdir=tests/book -m book tests/book book/bookedition.py
 
 ## make clean: remove the environment and everything generated
 clean:

@@ -149,11 +149,12 @@ def notebook_for_the_book(text: str) -> str:
 
 
 def contents_toctree(srcdir: Path) -> str:
-    """The landing page's hidden toctree: the notebooks in contents.json's order, then the docs."""
+    """The landing page's hidden toctree: the notebooks in contents.json's order, then the teaching pages and the reference."""
     contents = json.loads((srcdir / "notebooks" / "contents.json").read_text(encoding="utf-8"))
     notebooks = "\n".join(f"notebooks/{entry['file'].removesuffix('.ipynb')}" for entry in contents["notebooks"])
     return (
         f"\n\n```{{toctree}}\n:hidden:\n:caption: Notebooks\n\n{notebooks}\n```\n\n"
+        "```{toctree}\n:hidden:\n:caption: Teaching\n\ndocs/teaching\ndocs/cheatsheet\n```\n\n"
         "```{toctree}\n:hidden:\n:caption: Reference\n\ndocs/claims\ndocs/errors\n```\n"
     )
 

@@ -26,7 +26,8 @@ project = "Warmup, explained"
 author = "the Warmup, explained authors"
 copyright = "the Warmup, explained authors (MIT licence)"
 root_doc = "index"
-include_patterns = ["index.md", "notebooks/[0-9][0-9]_*.ipynb", "docs/claims.md", "docs/errors.md"]
+include_patterns = ["index.md", "notebooks/[0-9][0-9]_*.ipynb", "docs/teaching.md", "docs/cheatsheet.md", "docs/claims.md",
+                    "docs/errors.md"]
 extensions = ["myst_nb", "sphinx_copybutton", "sphinx.ext.githubpages", "bookedition"]
 book_repository_url = URLS["Source"]
 book_branch = CONTENTS["branch"]

@@ -38,11 +38,12 @@ LR = 1e-3
 # ---------------------------------------------------------------- README: the schedules
 
 
-def _param(param) -> str:
+def param_text(param) -> str:
+    """One argument as the tables show it: its name, its domain and its default."""
     return f"`{param.name}`: {param.domain.text()}, {param.default_text()}"
 
 
-def _formula(schedule) -> str:
+def formula(schedule) -> str:
     """The closed form's ``.. math::`` line, as inline LaTeX."""
     if not schedule.has_curve:
         return "none: the lr follows a metric passed to `step(metric)`"
@@ -59,8 +60,8 @@ def schedule_table() -> str:
     rows = ["| name | transformers function | what it does | multiplier f(s) | warmup | num_training_steps | scheduler_specific_kwargs |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for schedule in lrlib.SCHEDULES.values():
-        params = "; ".join([_param(p) for p in schedule.params] + _rules(schedule)) or "—"
-        rows.append(f"| `{schedule.name}` | `{schedule.transformers_function}` | {schedule.summary} | {_formula(schedule)} | "
+        params = "; ".join([param_text(p) for p in schedule.params] + _rules(schedule)) or "—"
+        rows.append(f"| `{schedule.name}` | `{schedule.transformers_function}` | {schedule.summary} | {formula(schedule)} | "
                     f"{NEEDS[schedule.warmup]} | {NEEDS[schedule.training]} | {params} |")
     return "\n".join(rows)
 
