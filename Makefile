@@ -32,7 +32,7 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9.]*\)".*/\1/p' pyproject.toml)
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
-TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test slides-test
 # torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
 # Only torch is looked up there (--no-deps); its dependencies come with the next install, from PyPI.
 # TORCH_INDEX= (empty) leaves torch to pip's own configuration.
