@@ -32,7 +32,7 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9.]*\)".*/\1/p' pyproject.toml)
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
-TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test slides-test
 # torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
 # Only torch is looked up there (--no-deps); its dependencies come with the next install, from PyPI.
 # TORCH_INDEX= (empty) leaves torch to pip's own configuration.
@@ -44,7 +44,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test colab-sim-in-background unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav lock clean book book-test handouts
+	transformers-range instructor benchmarks execute nav lock clean book book-test handouts slides slides-test
 
 ## make help: this list
 help:
@@ -206,9 +206,9 @@ execute: $(INSTALLED)
 
 # Each command a generated file is checked with: it exits 1, naming the file, when that file is out of date.
 GENERATED_CHECKS := tools/navigation.py tools/schedule_table.py tools/binder_requirements.py tools/environment_yml.py tools/versions.py \
-	tools/readme_figure.py tools/normalize_notebooks.py tools/cheat_sheet.py
+	tools/readme_figure.py tools/normalize_notebooks.py tools/cheat_sheet.py tools/slide_plan.py
 .PHONY: check-generated
-## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, environment.yml, version mentions, the README's figure, notebooks normalized, the cheat sheet)
+## make check-generated: every generated file is current (navigation, README tables, docs/errors.md, Binder's requirements, environment.yml, version mentions, the README's figure, notebooks normalized, the cheat sheet, slide metadata as slides/plan.toml says)
 check-generated: $(INSTALLED)
 	@failed=""; \
 	for tool in $(GENERATED_CHECKS); do \
@@ -270,6 +270,51 @@ handouts: $(INSTALLED) $(MATHJAX)
 ## make book-test: make book and make handouts, then their tests: links, images, and the pages in headless Chromium (file:// and 127.0.0.1)
 book-test: book handouts $(CHROMIUM)
 	BOOK_DIR=build/book HANDOUTS_DIR=build/handouts $(PYTEST) --confcutdir=tests/book -m book tests/book book/bookedition.py
+
+# The slide edition: jupyter nbconvert --to slides (slides/nbconvert_config.py, its template in
+# slides/template/), one reveal.js deck per notebook 01-12 from the committed outputs, which cells are
+# slides being the notebooks' own metadata (slides/plan.toml, written by tools/slide_plan.py).
+# reveal.js and MathJax 2 (nbconvert's reveal template speaks MathJax 2) come from the npm registry at
+# the versions pinned here and are copied beside the decks, into build/slides/vendor/: a deck loads
+# nothing from another site, and build/slides/ works wherever it is copied.
+REVEAL_VERSION := 4.6.1
+MATHJAX2_VERSION := 2.7.9
+REVEAL := $(NPM_CACHE)/reveal.js-$(REVEAL_VERSION)
+MATHJAX2 := $(NPM_CACHE)/mathjax-$(MATHJAX2_VERSION)
+SLIDE_NOTEBOOKS = $(sort $(wildcard notebooks/0[1-9]_*.ipynb notebooks/1[0-2]_*.ipynb))
+
+# reveal.js's browser build (dist/: the script, its styles, the themes and their fonts) and its speaker
+# notes plugin.
+$(REVEAL).unpacked:
+	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	rm -rf $(REVEAL) && mkdir -p $(REVEAL)
+	cd $(NPM_CACHE) && npm pack --silent reveal.js@$(REVEAL_VERSION) > /dev/null
+	tar -xzf $(REVEAL).tgz -C $(REVEAL) --strip-components=1 package/LICENSE package/dist package/plugin/notes
+	touch $@
+
+# MathJax 2 without what the decks never load: the TeX input, the CommonHTML output and its web fonts,
+# the TeX-AMS_CHTML-full and Safe configurations (nbconvert asks for both) and the extensions they load.
+$(MATHJAX2).unpacked:
+	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	rm -rf $(MATHJAX2) && mkdir -p $(MATHJAX2)
+	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX2_VERSION) > /dev/null
+	tar -xzf $(MATHJAX2).tgz -C $(MATHJAX2) --strip-components=1 package/LICENSE package/MathJax.js \
+		package/config/TeX-AMS_CHTML-full.js package/config/Safe.js package/extensions package/jax/input/TeX package/jax/element \
+		package/jax/output/CommonHTML package/fonts/HTML-CSS/TeX/woff
+	touch $@
+
+## make slides: a reveal.js slideshow per notebook 01-12 in build/slides/ (open build/slides/index.html), from the committed outputs, offline
+slides: $(INSTALLED) $(REVEAL).unpacked $(MATHJAX2).unpacked
+	rm -rf build/slides && mkdir -p build/slides/vendor
+	cp -r $(REVEAL) build/slides/vendor/reveal.js && cp -r $(MATHJAX2) build/slides/vendor/mathjax
+	SECONDS=0; PYTHONPATH=slides $(VENV)/bin/jupyter nbconvert --config slides/nbconvert_config.py --to slides \
+		--log-level=WARN --output-dir build/slides $(SLIDE_NOTEBOOKS) \
+		&& $(PYTHON) slides/slideedition.py build/slides $(SLIDE_NOTEBOOKS) \
+		&& echo "make slides: build/slides/index.html, built in $${SECONDS} s"
+
+## make slides-test: make slides, then its tests: every deck stepped through in headless Chromium, offline
+slides-test: slides $(CHROMIUM)
+	SLIDES_DIR=build/slides $(PYTEST) --confcutdir=tests/slides -m slides tests/slides
 
 ## make clean: remove the environment and everything generated
 clean:

@@ -17,9 +17,8 @@ link (a page loads nothing from outside).
 
 from __future__ import annotations
 
-import base64
-import html
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +26,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+sys.path.append(str(Path(__file__).resolve().parents[1] / "tools"))
+from widget_stills import replace_widgets_with_stills  # noqa: E402  (shared with the slides)
+
 LEFT_OUT_TAGS = {"nav-header", "nav-footer", "colab-setup"}
 WIDGET_NOTE = (
     "A still of the live widget, as the notebook was last run: open the notebook "
@@ -52,99 +52,14 @@ def jupyter_anchor(title: str) -> str:
     return "-".join(title.split(" "))
 
 
-def _control(state: dict[str, Any]) -> tuple[str, str, bool] | None:
-    """A control's label, its value as a reader sees it, and whether it shows that value itself."""
-    if "_options_labels" in state and state.get("index") is not None:
-        value: Any = state["_options_labels"][state["index"]]
-    elif "value" in state and state.get("_model_name") not in ("HTMLModel", "HTMLMathModel", "LabelModel"):
-        value = state["value"]
-    else:
-        return None
-    if isinstance(value, bool):
-        value = "on" if value else "off"
-    return state.get("description") or "", str(value), state.get("readout", True) is not False
-
-
-def _controls_line(controls: list[tuple[str, str, bool]]) -> list[str]:
-    """Each control as "label: value". A slider that hides its value (readout off) takes the value of
-    the unlabelled box beside it, as the explorer's log-scale step slider does."""
-    texts = []
-    for index, (label, value, shown) in enumerate(controls):
-        if not shown:
-            beside = controls[index + 1] if index + 1 < len(controls) else None
-            if beside is not None and not beside[0]:
-                texts.append(f"{label}: {beside[1]}")
-            continue
-        if label:
-            texts.append(f"{label} {value}" if label.endswith(("=", ":")) else f"{label}: {value}")
-        elif index == 0 or controls[index - 1][2]:
-            texts.append(value)
-    return texts
-
-
-def _output_html(output: dict[str, Any]) -> str:
-    """One saved output of an Output widget as HTML: a picture, HTML, or text."""
-    data = output.get("data", {})
-    if "image/png" in data:
-        encoded = "".join(data["image/png"]) if isinstance(data["image/png"], list) else data["image/png"]
-        base64.b64decode(encoded, validate=True)
-        alt = html.escape("".join(data.get("text/plain", "figure")))
-        return f'<img src="data:image/png;base64,{encoded}" alt="{alt}">'
-    if "text/html" in data:
-        return "".join(data["text/html"])
-    text = output.get("text") or data.get("text/plain") or ""
-    text = "".join(text) if isinstance(text, list) else text
-    return f"<pre>{html.escape(text)}</pre>" if text.strip() else ""
-
-
-def widget_still(model_id: str, state: dict[str, dict[str, Any]]) -> str:
-    """HTML for what a widget showed when the notebook was saved, read from its saved state.
-
-    HTML panes and Output areas are shown as they were; controls become one line of their values.
-    """
-    controls: list[tuple[str, str, bool]] = []
-    panes: list[str] = []
-
-    def visit(model: str) -> None:
-        entry = state.get(model.removeprefix("IPY_MODEL_"))
-        if entry is None:
-            return
-        model_state = entry["state"]
-        if entry["model_name"] in ("HTMLModel", "HTMLMathModel"):
-            if model_state.get("value", "").strip():
-                panes.append(model_state["value"])
-        elif entry["model_name"] == "OutputModel":
-            panes.extend(filter(None, map(_output_html, model_state.get("outputs", []))))
-        else:
-            control = _control(model_state)
-            if control is not None:
-                controls.append(control)
-        for child in model_state.get("children", []):
-            visit(child)
-
-    visit(model_id)
-    parts = ['<div class="widget-still">']
-    if controls:
-        parts.append('<p class="widget-still-controls">' + " · ".join(map(html.escape, _controls_line(controls))) + "</p>")
-    parts.extend(f'<div class="widget-still-pane">{pane}</div>' for pane in panes)
-    note = WIDGET_NOTE if panes else WIDGET_NOTE_CONTROLS_ONLY
-    parts.append(f'<p class="widget-still-note">{note}</p></div>')
-    return "\n".join(parts)
-
-
 def notebook_for_the_book(text: str) -> str:
     """The notebook's JSON, adjusted for a static page (see the module's docstring)."""
     notebook = json.loads(text)
-    widgets = notebook.get("metadata", {}).pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in notebook["cells"]:
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if LEFT_OUT_TAGS.intersection(tags):
             tags.append("remove-cell")
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if WIDGET_VIEW in data:
-                view = data.pop(WIDGET_VIEW)
-                data["text/html"] = widget_still(view["model_id"], widgets)
+    replace_widgets_with_stills(notebook, note=WIDGET_NOTE, note_controls_only=WIDGET_NOTE_CONTROLS_ONLY)
     return json.dumps(notebook)
 
 

@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,8 @@ def test_every_phony_target_plans_something_and_help_lists_the_ones_people_run()
         assert plan.returncode == 0 and plan.stdout.strip(), f".PHONY names {target}, but make -n {target} plans nothing"
         assert "Nothing to be done" not in plan.stdout, f".PHONY names {target} but no rule makes it"
     listed = make("help").stdout
-    for target in ("lab", "mine", "fresh", "test", "unit", "notebooks", "browser", "instructor", "benchmarks", "execute", "nav", "clean"):
+    for target in ("lab", "mine", "fresh", "test", "unit", "notebooks", "browser", "instructor", "benchmarks", "execute", "nav", "clean",
+                   "book", "slides"):
         assert f"make {target}" in listed
 
 
@@ -69,6 +71,16 @@ def test_make_test_runs_every_step_and_fails_if_one_collected_no_test(tmp_path):
     assert result.returncode != 0
     assert "make help: this list" in result.stdout, "the step after the failed one did not run"
     assert "make test: FAILED: collects-nothing" in result.stdout
+
+
+def test_make_slides_converts_the_committed_outputs_of_01_to_12_with_reveal_and_mathjax_2_from_npm():
+    plan = make("-n", "--always-make", "slides").stdout.replace("\\\n", " ")
+    convert = next(command for line in plan.splitlines() for command in line.split("&&") if "nbconvert" in command)
+    assert "--to slides" in convert and "--execute" not in convert and "--config slides/nbconvert_config.py" in convert
+    assert [name[10:12] for name in convert.split() if name.startswith("notebooks/")] == [f"{n:02}" for n in range(1, 13)]
+    assert re.search(r"npm pack --silent reveal\.js@\d+\.\d+\.\d+ ", plan) and "npm pack --silent mathjax@2." in plan
+    steps = next(line for line in make("-p", "-n", "help").stdout.splitlines() if line.startswith("TEST_STEPS "))
+    assert steps.split()[-1] == "slides-test", "make test ends with the slides in Chromium"
 
 
 # ---------------------------------------------------------------- the learner's own copy: my_notebooks/

@@ -15,6 +15,7 @@ estimate. Each notebook gets:
   tools”](...)``), unless it already does (its text holds the heading, or a heading's "Pitfall 4"
   label). JupyterLab 4.6 opens another notebook at its top, not at the heading
   (docs/maintaining.md, "Links to headings"), so the text says where to look.
+The generated cells are never slides (slide type "skip"; slides/plan.toml says which cells are).
 The README's table sits between the markers <!-- contents:start --> and <!-- contents:end -->, and
 the first notebook's cell tagged "contents-map" holds the same table ("The map").
 
@@ -244,16 +245,22 @@ def _tagged(cell, tag: str) -> bool:
 GENERATED = ("nav-header", "colab-setup", "nav-footer")
 
 
+def generated_metadata(tag: str) -> dict:
+    """A generated cell's metadata: its tag, and never a slide (slides/plan.toml lists the rest)."""
+    return {"tags": [tag], "slideshow": {"slide_type": "skip"}}
+
+
 def with_navigation(notebook, contents: dict, index: int):
     """The notebook with its generated cells (re)written and its links naming their sections."""
     notebook, _ = with_section_names(notebook, contents["headings"])
     cells = [cell for cell in notebook.cells if not any(_tagged(cell, tag) for tag in GENERATED)]
-    header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata={"tags": ["nav-header"]})
-    setup = nbformat.v4.new_code_cell(colab_setup_source(contents), metadata={"tags": ["colab-setup"]})
+    header = nbformat.v4.new_markdown_cell(header_text(contents, index), metadata=generated_metadata("nav-header"))
+    setup = nbformat.v4.new_code_cell(colab_setup_source(contents), metadata=generated_metadata("colab-setup"))
     old_setup = next((cell for cell in notebook.cells if _tagged(cell, "colab-setup")), None)
     if old_setup is not None and old_setup.source == setup.source:
         setup = old_setup  # unchanged: keep its execution count, so rewriting needs no re-run
-    footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata={"tags": ["nav-footer"]})
+        setup.metadata.update(generated_metadata("colab-setup"))
+    footer = nbformat.v4.new_markdown_cell(footer_text(contents, index), metadata=generated_metadata("nav-footer"))
     header.id, setup.id, footer.id = GENERATED  # fixed ids: rewriting changes nothing
     notebook.cells = cells[:1] + [header, setup] + cells[1:] + [footer]
     for cell in notebook.cells:

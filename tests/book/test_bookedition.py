@@ -6,7 +6,8 @@ import sys
 from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "book"))
-from bookedition import WIDGET_NOTE, WIDGET_NOTE_CONTROLS_ONLY, WIDGET_VIEW, notebook_for_the_book, widget_still  # noqa: E402
+from bookedition import WIDGET_NOTE, WIDGET_NOTE_CONTROLS_ONLY, notebook_for_the_book  # noqa: E402
+from widget_stills import WIDGET_VIEW, widget_still  # noqa: E402  (bookedition put tools/ on the path)
 
 
 def model(name, **state):
@@ -23,13 +24,13 @@ STATE = {
 
 
 def test_a_still_shows_the_saved_panes_and_the_values_a_reader_saw():
-    still = widget_still("box", STATE)
+    still = widget_still("box", STATE, note=WIDGET_NOTE, note_controls_only=WIDGET_NOTE_CONTROLS_ONLY)
     assert "training steps: 1950" in still and "208" not in still  # the slider hides its log-scale position
     assert "<svg class='plot'></svg>" in still and WIDGET_NOTE in still
 
 
 def test_a_widget_with_only_controls_says_it_shows_results_when_run():
-    still = widget_still("alone", STATE)
+    still = widget_still("alone", STATE, note=WIDGET_NOTE, note_controls_only=WIDGET_NOTE_CONTROLS_ONLY)
     assert "schedule: cosine" in still and WIDGET_NOTE_CONTROLS_ONLY in still
 
 

@@ -1,0 +1,57 @@
+"""The slides' browser tests read the decks `make slides` built: `make slides-test` builds them and runs these.
+
+They run only when SLIDES_DIR names the built decks (make slides-test sets it), so the other pytest runs
+(make unit, make test-everything) collect none of them; --confcutdir=tests/slides keeps tests/conftest.py
+(torch, the optimizer fixture) out, as for the book.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DECKS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if 1 <= int(path.name[:2]) <= 12)
+
+sys.path.insert(0, str(ROOT / "tools"))
+from slide_plan import slides_of  # noqa: E402
+
+
+def pytest_ignore_collect(collection_path, config):
+    return True if "SLIDES_DIR" not in os.environ else None
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.slides)
+
+
+@pytest.fixture(scope="session")
+def slides_dir() -> Path:
+    folder = (ROOT / os.environ["SLIDES_DIR"]).resolve()
+    assert (folder / "index.html").is_file(), f"no {folder}/index.html: run make slides first"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def notebooks() -> dict[str, nbformat.NotebookNode]:
+    return {name: nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4) for name in DECKS}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: make slides-test installs it (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+__all__ = ["DECKS", "ROOT", "slides_of"]
