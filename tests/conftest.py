@@ -1,7 +1,12 @@
 """Shared test set-up: offline, single-threaded torch, an optimizer fixture, and how xdist shares the tests."""
 
 import os
+import sys
 
+# nbformat imports jsonschema, which checks the "iri" string format with rfc3987-syntax whenever it can
+# import it; importing it compiles a grammar, 2 to 4 s of CPU in every test process. No schema a test
+# validates uses that format (nbformat's has none), so the tests' jsonschema goes without it.
+sys.modules.setdefault("rfc3987_syntax", None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 

@@ -234,11 +234,16 @@ def named_commands_and_paths(text: str) -> tuple[set[str], set[str]]:
 
 def missing_targets_and_paths(text: str, root: pathlib.Path) -> list[str]:
     """What a page names that does not exist: each ``make X`` without a rule, each path found neither
-    from the root nor in a folder one or two levels below it (a table row names its folder's files)."""
+    from the root nor in a folder one or two levels below it (a table row names its folder's files), and
+    each path under build/ whose folder there (build/slides/) the Makefile never names: make writes them."""
     makefile = (root / "Makefile").read_text()
     targets, paths = named_commands_and_paths(text)
     missing = [f"make {t}" for t in sorted(targets) if not re.search(rf"^{re.escape(t)}\s*:", makefile, re.M)]
     for path in sorted(paths):
+        if path.startswith("build/"):
+            if "/".join(path.split("/")[:2]) not in makefile:
+                missing.append(path)
+            continue
         pattern = re.sub(r"(?<![a-z])name(?![a-z])", "*", path.replace("NN", "[0-9][0-9]")).rstrip("/")
         if not any(found for where in ("", "[!.]*/", "[!.]*/[!.]*/") for found in root.glob(where + pattern)):
             missing.append(path)
@@ -256,8 +261,9 @@ def test_every_make_target_and_path_the_contributors_guide_names_exists():
 def test_the_guide_check_finds_a_target_and_a_path_that_do_not_exist():
     page = ("Run `make unit`, then `make no-such-target`.\n\n   ```bash\n   make execute NB=05\n"
             "   .venv/bin/python tools/no_such_tool.py --check\n   ```\nEdit `notebooks/NN_name.ipynb`, `answers/nbNN.py`\n"
-            "and `lrlib/nowhere/`, not `notebooks/NN_nothing.ipynb` (see `.../blob/vX.Y.Z/...#L1`).\n"
+            "and `lrlib/nowhere/`, `build/nowhere/index.html`, not `notebooks/NN_nothing.ipynb` (see `.../blob/vX.Y.Z/...#L1`).\n"
             "[The guide](docs/maintaining.md#two-commands), [gone](docs/gone.md), [web](https://example.org/a.md).\n")
     assert named_commands_and_paths(page)[0] == {"unit", "no-such-target", "execute"}
     assert missing_targets_and_paths(page, ROOT) == [
-        "make no-such-target", "docs/gone.md", "lrlib/nowhere/", "notebooks/NN_nothing.ipynb", "tools/no_such_tool.py"]
+        "make no-such-target", "build/nowhere/index.html", "docs/gone.md", "lrlib/nowhere/", "notebooks/NN_nothing.ipynb",
+        "tools/no_such_tool.py"]

@@ -147,11 +147,13 @@ def _held_out(num_warmup_steps, seed, beta2=0.999):
     return train_sorting(peak_lr=3e-2, num_warmup_steps=num_warmup_steps, seed=seed, beta2=beta2).final_loss
 
 
+@pytest.mark.slow  # notebook 01's experiment at full length, twice
 def test_near_the_edge_the_end_loss_is_not_monotone_in_the_warmup_seed_1_ends_higher_with_15_steps_than_10():
     """Exercise 2's warning. Measured: 0.863 -> 0.944 (AVX2 kernels), 0.762 -> 0.868 (default kernels)."""
     assert _held_out(15, seed=1) > _held_out(10, seed=1) + 0.03
 
 
+@pytest.mark.slow  # notebook 01's experiment at full length, four times
 def test_at_beta2_0_9_no_warmup_still_stalls_and_the_rules_20_steps_train():
     """Exercise 3: at beta2 = 0.9 the rule asks for 20 steps; 10 already train (its check), none do not.
     Measured, no warmup: 1.233 and 1.159 (AVX2 kernels), 1.229 and 1.157 (default kernels); 20 steps:
