@@ -32,7 +32,7 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 TRANSFORMERS_LOWEST := $(shell sed -n 's/^ *"transformers>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 TRANSFORMERS_NEWEST := $(shell sed -n 's/^transformers-newest-tested *= *"\([0-9.]*\)".*/\1/p' pyproject.toml)
 # make test's steps, in order (a variable so tests/test_makefile.py can run make test on stand-ins)
-TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range book-test slides-test
+TEST_STEPS ?= test-everything notebooks-plain-kernels notebooks-two-threads transformers-range editions-test
 # torch comes from PyTorch's CPU wheel index: on Linux, PyPI's torch is the CUDA build (several GB).
 # Only torch is looked up there (--no-deps); its dependencies come with the next install, from PyPI.
 # TORCH_INDEX= (empty) leaves torch to pip's own configuration.
@@ -44,7 +44,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
 .PHONY: help lab mine fresh test colab-sim-in-background unit notebooks browser test-everything notebooks-plain-kernels notebooks-two-threads \
-	transformers-range instructor benchmarks execute nav lock clean book book-test handouts slides slides-test
+	transformers-range instructor benchmarks execute nav lock clean book book-test handouts slides slides-test editions-test
 
 ## make help: this list
 help:
@@ -244,11 +244,15 @@ nav: $(INSTALLED)
 MATHJAX_VERSION := 3.2.2
 NPM_CACHE := build/npm-cache
 MATHJAX := $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).unpacked
+# npm, to fetch what the book and the slides vendor: Debian's, where none is on the PATH
+NPM := $(or $(shell command -v npm),/usr/bin/npm)
+
+$(NPM):
+	$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm
 
 # MathJax's browser build, es5/, without the combined bundles the book does not load: tex-chtml.js
 # and the folders it loads its fonts and extensions from.
-$(MATHJAX):
-	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+$(MATHJAX): | $(NPM)
 	rm -rf build/vendor/mathjax $(NPM_CACHE)/package && mkdir -p $(NPM_CACHE) build/vendor/mathjax
 	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null
 	tar -xzf $(NPM_CACHE)/mathjax-$(MATHJAX_VERSION).tgz -C $(NPM_CACHE) package/es5
@@ -285,8 +289,7 @@ SLIDE_NOTEBOOKS = $(sort $(wildcard notebooks/0[1-9]_*.ipynb notebooks/1[0-2]_*.
 
 # reveal.js's browser build (dist/: the script, its styles, the themes and their fonts) and its speaker
 # notes plugin.
-$(REVEAL).unpacked:
-	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+$(REVEAL).unpacked: | $(NPM)
 	rm -rf $(REVEAL) && mkdir -p $(REVEAL)
 	cd $(NPM_CACHE) && npm pack --silent reveal.js@$(REVEAL_VERSION) > /dev/null
 	tar -xzf $(REVEAL).tgz -C $(REVEAL) --strip-components=1 package/LICENSE package/dist package/plugin/notes
@@ -294,8 +297,7 @@ $(REVEAL).unpacked:
 
 # MathJax 2 without what the decks never load: the TeX input, the CommonHTML output and its web fonts,
 # the TeX-AMS_CHTML-full and Safe configurations (nbconvert asks for both) and the extensions they load.
-$(MATHJAX2).unpacked:
-	command -v npm > /dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+$(MATHJAX2).unpacked: | $(NPM)
 	rm -rf $(MATHJAX2) && mkdir -p $(MATHJAX2)
 	cd $(NPM_CACHE) && npm pack --silent mathjax@$(MATHJAX2_VERSION) > /dev/null
 	tar -xzf $(MATHJAX2).tgz -C $(MATHJAX2) --strip-components=1 package/LICENSE package/MathJax.js \
@@ -315,6 +317,11 @@ slides: $(INSTALLED) $(REVEAL).unpacked $(MATHJAX2).unpacked
 ## make slides-test: make slides, then its tests: every deck stepped through in headless Chromium, offline
 slides-test: slides $(CHROMIUM)
 	SLIDES_DIR=build/slides $(PYTEST) --confcutdir=tests/slides -m slides tests/slides
+
+## make editions-test: make book-test and make slides-test side by side, each output shown whole when it ends
+# Each is a single-threaded build and then one Chromium: side by side, they keep both cores busy.
+editions-test:
+	$(MAKE) --no-print-directory -k -j 2 --output-sync=target book-test slides-test
 
 ## make clean: remove the environment and everything generated
 clean:

@@ -80,7 +80,9 @@ def test_make_slides_converts_the_committed_outputs_of_01_to_12_with_reveal_and_
     assert [name[10:12] for name in convert.split() if name.startswith("notebooks/")] == [f"{n:02}" for n in range(1, 13)]
     assert re.search(r"npm pack --silent reveal\.js@\d+\.\d+\.\d+ ", plan) and "npm pack --silent mathjax@2." in plan
     steps = next(line for line in make("-p", "-n", "help").stdout.splitlines() if line.startswith("TEST_STEPS "))
-    assert steps.split()[-1] == "slides-test", "make test ends with the slides in Chromium"
+    assert steps.split()[-1] == "editions-test", "make test ends with the book and the slides in Chromium"
+    side_by_side = make("-n", "editions-test").stdout
+    assert "-j 2" in side_by_side and "book-test slides-test" in side_by_side
 
 
 # ---------------------------------------------------------------- the learner's own copy: my_notebooks/

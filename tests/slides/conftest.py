@@ -11,11 +11,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from chromium import CHROMIUM, launched
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 DECKS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if 1 <= int(path.name[:2]) <= 12)
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -45,13 +43,11 @@ def notebooks() -> dict[str, nbformat.NotebookNode]:
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
+    pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: make slides-test installs it (apt-get install chromium)")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 __all__ = ["DECKS", "ROOT", "slides_of"]
