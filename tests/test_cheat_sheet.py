@@ -98,3 +98,25 @@ def test_a_stub_the_printer_cannot_read_is_refused_naming_the_form_it_wants():
 def test_the_handouts_command_without_a_folder_says_what_to_give(capsys):
     assert handouts.main([]) == 2
     assert "usage: python tools/handouts.py FOLDER" in capsys.readouterr().err
+
+
+def test_the_legend_defines_every_symbol_the_formulas_use():
+    legend = cheat_sheet.SYMBOLS
+    for symbol in ("s:", "W:", "T:", "t: steps into the decay", "for `warmup_stable_decay`, s − W − S", "p:",
+                   "p′: the same one step ahead, (s − W + 1) / max(1, T − W)", "c:", "r:", "l₀, l_e:", "k:", "τ:",
+                   "S, D:", "g, h:", "w: `warmup_lr_rate`"):
+        assert symbol in legend, symbol
+    assert "l₀, l_e: `optimizer.defaults['lr']`" in legend  # not a group's own lr
+
+
+def test_the_cosine_warmup_with_min_lr_row_gives_the_warmup_lr_rate_branch_after_the_registry_s_formula():
+    schedule = lrlib.SCHEDULES["cosine_warmup_with_min_lr"]
+    row = next(line for line in cheat_sheet.cheat_sheet().splitlines() if line.startswith("| `cosine_warmup_with_min_lr` |"))
+    assert cheat_sheet.schedule_formula(schedule) + cheat_sheet.FORMULA_NOTES[schedule.name] in row
+    assert set(cheat_sheet.FORMULA_NOTES) <= set(lrlib.SCHEDULES)
+
+
+def test_no_trap_says_a_first_step_runs_at_lr_0_without_the_condition_w_greater_than_0():
+    for name, trap in cheat_sheet.TRAPS.items():
+        if "runs at lr 0" in trap:
+            assert "W > 0" in trap and "W = 0" in trap, name
