@@ -50,14 +50,16 @@ export TRANSFORMERS_VERBOSITY := error
 help:
 	@sed -n 's/^## make /make /p' Makefile
 
-# --no-compile: Python compiles a module when it is first imported, not every file of every package at
-# install (torch and transformers alone: about 45 s of the install here).
+# pip byte-compiles what it installs one file at a time; compileall does it on every core (-j 0). A file
+# that does not compile (a package's Python 2 test data, say) is left as pip leaves it: compileall's
+# exit status is not checked.
 PIP_QUIET := --quiet --disable-pip-version-check --no-compile
 
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(PYTHON) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
 	$(PYTHON) -m pip install $(PIP_QUIET) --no-deps -c requirements.lock torch $(TORCH_FROM)
 	$(PYTHON) -m pip install $(PIP_QUIET) -c requirements.lock -e '.[course,lab,test,book]'
+	$(PYTHON) -m compileall -q -j 0 $(VENV)/lib > /dev/null || true
 	touch $@
 
 # JupyterLab's settings for make lab and Binder: no news or update pop-ups, and every cell rendered
@@ -150,14 +152,18 @@ notebooks-plain-kernels: $(INSTALLED)
 notebooks-two-threads: $(INSTALLED)
 	OMP_NUM_THREADS=2 $(PYTEST) $(NOTEBOOK_RUN) notebooks
 
-## make transformers-range: the conformance tests against the lowest and the newest transformers of the range
+## make transformers-range: the conformance tests against the lowest and the newest transformers of the range, side by side
+# Each end is one pytest process (no xdist: two workers would each import torch, transformers and
+# hypothesis again); the two run at once, each output shown whole when it ends.
 transformers-range: $(INSTALLED)
 	@test -n "$(TRANSFORMERS_LOWEST)" || { echo "no transformers>=X in pyproject.toml"; exit 1; }
 	@test -n "$(TRANSFORMERS_NEWEST)" || { echo "no transformers-newest-tested = \"X.Y.Z\" in pyproject.toml's [tool.lrlib]"; exit 1; }
-	for release in $(TRANSFORMERS_LOWEST) $(TRANSFORMERS_NEWEST); do \
-		folder=$$($(PYTHON) tools/transformers_at.py $$release) || exit 1; \
-		LRLIB_EXPECT_TRANSFORMERS=$$release PYTHONPATH=$$folder $(PYTEST) -n 2 -q tests/test_conformance.py || exit 1; \
-	done
+	$(MAKE) --no-print-directory -k -j 2 --output-sync=target transformers-at-$(TRANSFORMERS_LOWEST) transformers-at-$(TRANSFORMERS_NEWEST)
+
+# make transformers-at-5.4.0: the conformance tests against that release (tools/transformers_at.py installs it beside .venv)
+transformers-at-%: $(INSTALLED)
+	folder=$$($(PYTHON) tools/transformers_at.py $*) \
+		&& LRLIB_EXPECT_TRANSFORMERS=$* PYTHONPATH=$$folder $(PYTEST) -q -p no:xdist tests/test_conformance.py
 
 # Test by test over both workers (--dist load: no notebook here needs its cells kept on one worker; with
 # pytest 9, xdist's loadgroup no longer groups). -p no:nbval: nbval's import costs each pytest process

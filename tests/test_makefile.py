@@ -42,8 +42,10 @@ def test_make_test_runs_the_notebooks_on_plain_kernels_and_two_threads_and_both_
     assert "OMP_NUM_THREADS=2" in make("-n", "notebooks-two-threads").stdout
     for plan in (make("-n", "notebooks-plain-kernels").stdout, make("-n", "notebooks-two-threads").stdout):
         assert "--nbval " in plan and "--dist loadfile" in plan and plan.rstrip().endswith("notebooks")
-    ends = f"for release in {versions.TRANSFORMERS_LOWEST} {versions.TRANSFORMERS_NEWEST}"
-    assert ends in make("-n", "transformers-range").stdout
+    plan = make("-n", "transformers-range").stdout
+    for release in (versions.TRANSFORMERS_LOWEST, versions.TRANSFORMERS_NEWEST):
+        assert f"LRLIB_EXPECT_TRANSFORMERS={release} " in plan and f"tools/transformers_at.py {release})" in plan
+    assert plan.count("tests/test_conformance.py") == 2
 
 
 def test_make_test_runs_the_notebooks_on_two_threads_again_only_where_torch_runs_another_number(monkeypatch):

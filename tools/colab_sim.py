@@ -55,7 +55,7 @@ def build() -> pathlib.Path:
         with tempfile.TemporaryDirectory() as folder:
             constraints = pathlib.Path(folder) / "constraints.txt"
             constraints.write_text(the_lock_without_colabs_packages())
-            subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+            subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                             "-c", str(constraints), *(f"{n}=={v}" for n, v in COLAB.items()), *KERNEL_TOOLS],
                            check=True)
         READY.write_text(json.dumps(COLAB) + "\n")

@@ -25,7 +25,7 @@ CACHE = ROOT / ".venv" / "transformers"
 
 def _pip_target(folder: pathlib.Path, requirement: str) -> None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile", "--no-deps", "--upgrade", "--target", str(folder), requirement], check=True)
+                    "--no-deps", "--upgrade", "--target", str(folder), requirement], check=True)
 
 
 def _runtime_requirements(folder: pathlib.Path, name: str) -> list[Requirement]:

@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 from .conftest import ROOT, read_page
 
 sys.path.insert(0, str(ROOT / "book"))
-from bookedition import WIDGET_NOTE, WIDGET_VIEW, jupyter_anchor  # noqa: E402
+from bookedition import WIDGET_NOTE, jupyter_anchor  # noqa: E402
+from widget_stills import WIDGET_VIEW  # noqa: E402  (bookedition puts tools/ on the path)
 
 LOCAL_SCHEMES = ("", "file")
 
