@@ -28,6 +28,7 @@ def optimizer():
 SPREAD_TEST_BY_TEST = ("tests/test_colab.py::",)
 
 
+@pytest.hookimpl(optionalhook=True)  # a run without xdist (-p no:xdist) does not know this hook
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadfile":
         return None

@@ -102,11 +102,11 @@ def test_the_handouts_command_without_a_folder_says_what_to_give(capsys):
 
 def test_the_legend_defines_every_symbol_the_formulas_use():
     legend = cheat_sheet.SYMBOLS
-    for symbol in ("s:", "W:", "T:", "t: steps into the decay", "for `warmup_stable_decay`, s − W − S", "p:",
-                   "p′: the same one step ahead, (s − W + 1) / max(1, T − W)", "c:", "r:", "l₀, l_e:", "k:", "τ:",
-                   "S, D:", "g, h:", "w: `warmup_lr_rate`"):
+    for symbol in ("s:", "W, T:", "t: s − W (for `warmup_stable_decay`, s − W − S)", "p = (s − W) / max(1, T − W)",
+                   "p′ = (s − W + 1) / max(1, T − W)", "c:", "r:", "l_e:", "k:", "τ:", "S, D:", "g, h:",
+                   "w: `warmup_lr_rate`"):
         assert symbol in legend, symbol
-    assert "l₀, l_e: `optimizer.defaults['lr']`" in legend  # not a group's own lr
+    assert "l₀: `optimizer.defaults['lr']`" in legend  # not a group's own lr
 
 
 def test_the_cosine_warmup_with_min_lr_row_gives_the_warmup_lr_rate_branch_after_the_registry_s_formula():

@@ -24,33 +24,29 @@ CHEAT_SHEET = ROOT / "docs" / "cheatsheet.md"
 STEPS = {"required": "needed", "optional": "optional", "ignored": "ignored"}
 
 TRAPS = {
-    "linear": "With W > 0 the first optimizer step runs at lr 0 (f(0) = 0); with W = 0, at the peak (f(0) = 1). "
-              "T counts optimizer steps, not batches.",
-    "cosine": "Past T the cosine climbs back towards the peak. `num_cycles=1.0` is a whole wave: down to 0 and "
-              "back up by T.",
-    "cosine_with_restarts": "`num_cycles` counts decays: 1 is one decay and no restart. The cycles share T − W "
-                            "equally; each restart jumps straight to the peak. transformers accepts a fractional "
-                            "`num_cycles`; lrlib refuses it.",
-    "polynomial": "`lr_end` is divided by `optimizer.defaults['lr']` and applied as that ratio to every group; there "
-                  "is no per-group ratio argument: for a floor per group, one lambda per group. Needs W < T. "
-                  "`power=1` equals `linear` only with `lr_end=0`.",
-    "constant": "Given `num_warmup_steps`, transformers ignores it without a word: use `constant_with_warmup`.",
+    "linear": "With W > 0 the first optimizer step runs at lr 0; with W = 0, at the peak. T counts optimizer "
+              "steps, not batches.",
+    "cosine": "Past T it climbs back up. `num_cycles=1.0` is a whole wave: down to 0 and back up by T.",
+    "cosine_with_restarts": "`num_cycles` counts decays (1: no restart); each restart jumps to the peak. "
+                            "transformers takes a fractional `num_cycles`; lrlib refuses it.",
+    "polynomial": "`lr_end` is absolute: divided by `optimizer.defaults['lr']`, one ratio for every group (a floor "
+                  "per group needs a lambda per group). Needs W < T. `power=1` is `linear` only with `lr_end=0`.",
+    "constant": "Ignores `num_warmup_steps` without a word: use `constant_with_warmup`.",
     "constant_with_warmup": "Ignores `num_training_steps`: it never decays.",
-    "inverse_sqrt": "Never reaches 0 and ignores `num_training_steps`; τ defaults to W (10000 when W is 0).",
+    "inverse_sqrt": "Never reaches 0; ignores T. τ defaults to W (10000 when W is 0).",
     "reduce_lr_on_plateau": "No warmup, no curve. `patience` counts `scheduler.step(metric)` calls: step once per "
                             "evaluation, not per batch.",
-    "cosine_with_min_lr": "`min_lr` is divided by `optimizer.defaults['lr']`: only a group at the constructor's lr "
-                          "ends at `min_lr`. For a floor per group, `min_lr_rate`.",
-    "cosine_warmup_with_min_lr": "Counts one step ahead: the peak comes at s = W − 1 and the floor at s = T − 1. "
-                                 "Without `warmup_lr_rate` the first step runs at 1/W of the peak, not 0; with "
-                                 "`warmup_lr_rate=0` it runs at 0. `min_lr` as in `cosine_with_min_lr`.",
-    "warmup_stable_decay": "`num_decay_steps` is required. transformers takes T or `num_stable_steps`; given both, it "
-                           "warns and uses `num_stable_steps` (lrlib refuses both unless W + S + D = T), and the "
-                           "`Trainer` always passes T. Starts at `min_lr_ratio` (default 0) and gets back to it only "
-                           "at s = W + S + D, after the last step of a run of that length; stays there past the end.",
-    "greedy": "No warmup, no curve: `scheduler.step(metric)` needs the metric, and a bare `step()` raises TypeError. "
-              "Its defaults `min_lr=1e-3` and `max_lr=1.0` are absolute lrs: a group at or below 1e-3 (a fine-tuning "
-              "lr) is never cut, only raised. Its `warmup` is not an lr warmup: evaluations it waits after a raise.",
+    "cosine_with_min_lr": "`min_lr` is absolute (divided by `optimizer.defaults['lr']`): only a group at the "
+                          "constructor's lr ends at it. A floor per group: `min_lr_rate`.",
+    "cosine_warmup_with_min_lr": "One step ahead: the peak at s = W − 1, the floor at s = T − 1. The first step "
+                                 "runs at 1/W of the peak, not 0 (at 0 with `warmup_lr_rate=0`). `min_lr` as in "
+                                 "`cosine_with_min_lr`.",
+    "warmup_stable_decay": "Needs `num_decay_steps`. Given both T and `num_stable_steps`, transformers warns and "
+                           "uses `num_stable_steps` (lrlib refuses both unless W + S + D = T); the `Trainer` always "
+                           "passes T. Starts at `min_lr_ratio`, back to it only at s = W + S + D.",
+    "greedy": "No warmup, no curve: `scheduler.step(metric)` needs the metric. Its defaults `min_lr=1e-3` and "
+              "`max_lr=1.0` are absolute: at a fine-tuning lr it never cuts, only raises. Its `warmup` counts "
+              "evaluations after a raise, not an lr warmup.",
 }
 
 # Where the registry's one-line formula leaves a branch out, the cheat sheet adds it after the formula.
@@ -59,18 +55,14 @@ FORMULA_NOTES = {
 }
 
 SYMBOLS = (
-    "A group's lr is its own initial lr times f(s). s: the step (0 at the first optimizer step, T − 1 at the "
-    "last of a run of T); W: `num_warmup_steps`; T: `num_training_steps`; t: steps into the decay, s − W "
-    "(for `warmup_stable_decay`, s − W − S); p: progress through the decay, (s − W) / max(1, T − W); p′: the "
-    "same one step ahead, (s − W + 1) / max(1, T − W); c: `num_cycles`; r: the floor as a share of each "
-    "group's lr (`min_lr` / `optimizer.defaults['lr']`, or `min_lr_rate`; for `warmup_stable_decay`, "
-    "`min_lr_ratio`); l₀, l_e: `optimizer.defaults['lr']` (the constructor's `lr=`, or the optimizer class's "
-    "default when none is given) and `lr_end`; k: `power`; τ: `timescale`; S, D: stable and decay steps; g, h: "
-    "warmup and decay shapes; w: `warmup_lr_rate`. "
-    "Where it starts: with W > 0 every warmup starts at 0 (the first optimizer step moves nothing), except "
-    "`cosine_warmup_with_min_lr` (1/W of the peak, or w) and `warmup_stable_decay` (r). "
-    "Where it ends: the decays reach their end value (0, the floor, l_e) at s = T, one step after the run's last "
-    "step, so the last step runs just above it; `cosine_warmup_with_min_lr` reaches its floor at s = T − 1."
+    "f(s) multiplies each group's initial lr. s: the optimizer step (0 first, T − 1 last); W, T: "
+    "`num_warmup_steps`, `num_training_steps`; t: s − W (for `warmup_stable_decay`, s − W − S); "
+    "p = (s − W) / max(1, T − W), p′ = (s − W + 1) / max(1, T − W); c: `num_cycles`; r: the floor's share "
+    "(`min_lr` / `optimizer.defaults['lr']`, `min_lr_rate`, or `min_lr_ratio`); l₀: `optimizer.defaults['lr']` "
+    "(the constructor's `lr=`, or the class's default); l_e: `lr_end`; k: `power`; τ: `timescale`; S, D: stable "
+    "and decay steps; g, h: warmup and decay shapes; w: `warmup_lr_rate`. With W > 0 every warmup starts at 0 but "
+    "`cosine_warmup_with_min_lr` (1/W, or w) and `warmup_stable_decay` (r). The decays reach their end (0, the "
+    "floor, l_e) at s = T, one step after a run's last (`cosine_warmup_with_min_lr`: at s = T − 1)."
 )
 
 

@@ -5,7 +5,7 @@ that load nothing from another site (MathJax comes from a ``mathjax/`` folder be
 - check_yourself.html: notebook 13 as a learner meets it, for paper: no code, no check, no solution
   or hint; each answer cell becomes a line to write on, labelled with what its comment asks for.
 - cheatsheet.html: docs/cheatsheet.md (tools/cheat_sheet.py writes it from the registry), set for
-  one A4 page.
+  one landscape A4 page.
 
 Usage: python tools/handouts.py build/handouts
 """
@@ -84,13 +84,13 @@ CHEAT_SHEET_PAGE = """<!DOCTYPE html>
 <script>window.MathJax = {{chtml: {{scale: 0.8}}}};</script>
 <script src="mathjax/tex-chtml.js"></script>
 <style>
-  @page {{ size: A4; margin: 9mm; }}
-  body {{ font-family: system-ui, sans-serif; font-size: 7.5pt; line-height: 1.25; max-width: 190mm; margin: 1rem auto; }}
+  @page {{ size: A4 landscape; margin: 8mm; }}
+  body {{ font-family: system-ui, sans-serif; font-size: 7pt; line-height: 1.2; max-width: 281mm; margin: 1rem auto; }}
   h1 {{ font-size: 13pt; margin: 0 0 0.3em; }}
   p {{ margin: 0 0 0.6em; }}
   table {{ border-collapse: collapse; table-layout: fixed; width: 100%; }}
   th, td {{ border: 1px solid #999; padding: 2px 4px; vertical-align: top; text-align: left; overflow-wrap: anywhere; }}
-  th:nth-child(1) {{ width: 16%; }} th:nth-child(2) {{ width: 33%; }} th:nth-child(3) {{ width: 28%; }}
+  th:nth-child(1) {{ width: 13%; }} th:nth-child(2) {{ width: 34%; }} th:nth-child(3) {{ width: 23%; }}
   td:first-child {{ overflow-wrap: normal; }} td:first-child code {{ font-size: 0.85em; }}
   code {{ font-size: 0.95em; }}
   @media print {{ body {{ margin: 0; max-width: none; }} tr {{ break-inside: avoid; }} }}
