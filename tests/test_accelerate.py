@@ -6,24 +6,21 @@ scheduler once per optimizer step, so it needs the per-process count. ``lrlib.st
 gives each with ``prepared_by_accelerate``. The wrong count ends a prepared schedule P times too
 early, and stretches a DDP schedule P times too long.
 
-The two processes run in a child Python (``accelerate.notebook_launcher``, gloo on 127.0.0.1), so
-the test is bounded in time and no accelerate state leaks into the test process.
+The two processes run in a child Python (tests/two_processes.py: ``accelerate.notebook_launcher``, gloo on
+127.0.0.1), so the test is bounded in time and no accelerate state leaks into the test process.
 """
 
 import json
-import os
 import pathlib
-import signal
-import socket
-import subprocess
 import sys
 
 import pytest
+import two_processes
 
 from lrlib.steps import training_steps
 
-NUM_EXAMPLES, BATCH_SIZE, EPOCHS, PROCESSES, PEAK = 330, 8, 2, 2, 0.1
-TIMEOUT_SECONDS = 180
+NUM_EXAMPLES, BATCH_SIZE, EPOCHS, PEAK = 330, 8, 2, 0.1
+PROCESSES = two_processes.PROCESSES
 
 
 def worker(results_dir, counts):
@@ -70,21 +67,6 @@ def worker(results_dir, counts):
     path.write_text(json.dumps(results))
 
 
-def launch(results_dir, counts):
-    from accelerate import notebook_launcher
-    from accelerate.utils import patch_environment
-
-    with socket.socket() as probe:  # a free port on the loopback interface
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
-    # One thread per process (accelerate warns and picks for you when OMP_NUM_THREADS is unset);
-    # gloo on the loopback interface only (its name on Linux; macOS calls it lo0).
-    loopback = "lo" if sys.platform == "linux" else "lo0"
-    with patch_environment(omp_num_threads=1, gloo_socket_ifname=loopback):
-        notebook_launcher(worker, args=(results_dir, counts), num_processes=PROCESSES, use_port=port,
-                          master_addr="127.0.0.1")
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     results_dir = tmp_path_factory.mktemp("accelerate")
@@ -94,17 +76,7 @@ def runs(tmp_path_factory):
     counts = [("accelerate", "right", right_accelerate), ("accelerate", "wrong", right_ddp),
               ("ddp", "right", right_ddp), ("ddp", "wrong", right_accelerate)]
     (results_dir / "counts.json").write_text(json.dumps(counts))
-    child = subprocess.Popen([sys.executable, __file__, str(results_dir)], start_new_session=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             cwd=pathlib.Path(__file__).resolve().parents[1])
-    try:
-        _, errors = child.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        pytest.fail(f"the two-process run took longer than {TIMEOUT_SECONDS} s")
-    assert child.returncode == 0, errors
-    ranks = [json.loads((results_dir / f"rank{rank}.json").read_text()) for rank in range(PROCESSES)]
+    ranks, errors = two_processes.run(__file__, results_dir)
     return {"counts": {f"{c}/{label}": t for c, label, t in counts}, "ranks": ranks, "stderr": errors}
 
 
@@ -174,4 +146,5 @@ def test_one_process_counts_the_same_under_both_conventions():
 
 if __name__ == "__main__":
     directory = sys.argv[1]
-    launch(directory, [tuple(c) for c in json.loads((pathlib.Path(directory) / "counts.json").read_text())])
+    counts_read = [tuple(c) for c in json.loads((pathlib.Path(directory) / "counts.json").read_text())]
+    two_processes.launch(worker, directory, counts_read)

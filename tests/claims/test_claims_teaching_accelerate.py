@@ -4,23 +4,19 @@ none on the batches that only accumulate, so it needs ``num_processes`` × the p
 ``step_with_optimizer=False`` (``Accelerator(step_scheduler_with_optimizer=False)``) every ``scheduler.step()``
 moves it one step, the accumulating batches included.
 
-The two processes run in a child Python (``accelerate.notebook_launcher``, gloo on 127.0.0.1), as in
-tests/test_accelerate.py, so the test is bounded in time and no accelerate state leaks into the test process.
+The two processes run in a child Python (tests/two_processes.py), as for tests/test_accelerate.py.
 """
 
 import json
 import math
-import os
 import pathlib
-import signal
-import socket
-import subprocess
 import sys
 
 import pytest
+import two_processes
 
-PROCESSES, BATCHES_PER_PROCESS, ACCUMULATION = 2, 10, 4
-TIMEOUT_SECONDS = 180
+BATCHES_PER_PROCESS, ACCUMULATION = 10, 4
+PROCESSES = two_processes.PROCESSES
 
 
 def worker(results_dir):
@@ -59,33 +55,10 @@ def worker(results_dir):
     path.write_text(json.dumps(results))
 
 
-def launch(results_dir):
-    from accelerate import notebook_launcher
-    from accelerate.utils import patch_environment
-
-    with socket.socket() as probe:  # a free port on the loopback interface
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
-    loopback = "lo" if sys.platform == "linux" else "lo0"
-    with patch_environment(omp_num_threads=1, gloo_socket_ifname=loopback):
-        notebook_launcher(worker, args=(results_dir,), num_processes=PROCESSES, use_port=port,
-                          master_addr="127.0.0.1")
-
-
 @pytest.fixture(scope="module")
 def ranks(tmp_path_factory):
     results_dir = tmp_path_factory.mktemp("accelerate_accumulate")
-    child = subprocess.Popen([sys.executable, __file__, str(results_dir)], start_new_session=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             cwd=pathlib.Path(__file__).resolve().parents[2])
-    try:
-        _, errors = child.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        pytest.fail(f"the two-process run took longer than {TIMEOUT_SECONDS} s")
-    assert child.returncode == 0, errors
-    return [json.loads((results_dir / f"rank{rank}.json").read_text()) for rank in range(PROCESSES)]
+    return two_processes.run(__file__, results_dir)[0]
 
 
 @pytest.mark.environment
@@ -106,4 +79,4 @@ def test_without_the_optimizer_link_every_scheduler_step_call_moves_the_schedule
 
 
 if __name__ == "__main__":
-    launch(sys.argv[1])
+    two_processes.launch(worker, sys.argv[1])
