@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import pathlib
+import re
 import sys
 
 import nbformat
@@ -24,22 +25,72 @@ sys.path.append(str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
 from widget_stills import replace_widgets_with_stills  # noqa: E402
 
 DEMO_TAG = "live-demo"
-WIDGET_NOTE = "A still of the live widget, as the notebook was last run: present it in JupyterLab (RISE) to move its controls."
+# RISE (jupyterlab-rise 0.43.1) does not render ipywidgets (jupyterlab-contrib/rise issues 119 and 126):
+# the live demo runs from the notebook itself.
+WIDGET_NOTE = ("A still of the live widget, as the notebook was last run: to move its controls, run this cell "
+               "in the notebook itself (JupyterLab, Binder or Colab).")
 WIDGET_NOTE_CONTROLS_ONLY = ("A live widget stands here, with its controls set as above: it shows its results when the "
-                             "notebook runs (present it in JupyterLab with RISE).")
+                             "notebook runs (run this cell in the notebook itself: JupyterLab, Binder or Colab).")
 KEYS = ("→ or Space: next · ←: back · ↓ ↑: the slides below one · Esc: overview · "
-        "F: full screen · S: speaker view · ?: every key")
+        "F: full screen · ?: every key")
+DEMO_LINES = 3  # the live demo's code on its slide: this many lines at most, the rest is in the notebook
+# A reveal that answers a prediction is a collapsed <details> in the notebook; a deck shows it open.
+REVEAL_DETAILS = re.compile(r"<details>(\s*<summary><b>What the run shows</b></summary>)")
+# \_ inside \texttt{} shows its backslash under MathJax 2 (no textmacros); \mathtt{} reads \_ as _.
+TEXTTT = re.compile(r"\\texttt\{([^{}]*\\_[^{}]*)\}")
 
 
 class SlideStills(Preprocessor):
-    """Widget outputs as stills, and code shown only on the live demo's cell."""
+    """Widget outputs as stills, code shown only on the live demo's cell (its first lines), a figure
+    without the text its cell printed, reveals open, and TeX MathJax 2 draws."""
 
     def preprocess(self, nb, resources):
         replace_widgets_with_stills(nb, note=WIDGET_NOTE, note_controls_only=WIDGET_NOTE_CONTROLS_ONLY)
-        for cell in nb.cells:
-            if cell.cell_type == "code" and DEMO_TAG not in cell.metadata.get("tags", []):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "markdown":
+                cell.source = for_a_slide(cell.source, introduces_hidden_code=introduces_hidden_code(nb.cells, index))
+                continue
+            if cell.cell_type != "code":
+                continue
+            if any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])):
+                cell.outputs = [output for output in cell.outputs if output.output_type != "stream"]
+            if DEMO_TAG in cell.metadata.get("tags", []):
+                cell.source = first_lines(cell.source)
+            else:
                 cell.metadata["transient"] = {"remove_source": True}
         return nb, resources
+
+
+def shown(cell) -> bool:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "skip") not in ("skip", "notes")
+
+
+def introduces_hidden_code(cells, index: int) -> bool:
+    """Whether cell ``index`` is on a slide and the cell after it is code that no slide shows."""
+    return shown(cells[index]) and index + 1 < len(cells) and cells[index + 1].cell_type == "code" and not shown(cells[index + 1])
+
+
+def for_a_slide(source: str, *, introduces_hidden_code: bool = False) -> str:
+    """A markdown cell as a deck shows it: a reveal open, \\texttt{a\\_b} as \\mathtt{a\\_b}, and a
+    closing sentence that introduces code (``…:``) dropped when that code is not on the deck."""
+    source = REVEAL_DETAILS.sub(r"<details open>\1", source)
+    source = TEXTTT.sub(r"\\mathtt{\1}", source)
+    stripped = source.rstrip()
+    if introduces_hidden_code and stripped.endswith(":"):
+        head, _, last = stripped.rpartition("\n\n")
+        sentences = re.split(r"(?<=[.!?)])\s+(?=[A-Z`])", last)
+        last = " ".join(sentences[:-1]) if len(sentences) > 1 else last[:-1] + "."
+        source = "\n\n".join(part for part in (head, last) if part)
+    return source
+
+
+def first_lines(source: str, count: int = DEMO_LINES) -> str:
+    """The live demo's code as its slide shows it: its first lines, and how many more the notebook holds."""
+    lines = source.rstrip().splitlines()
+    if len(lines) <= count:
+        return source
+    shown = [line for line in lines if line.strip()][:count - 1]
+    return "\n".join(shown + [f"# … {len(lines) - len(shown)} more lines: run the cell in the notebook"])
 
 
 def deck_title(notebook: nbformat.NotebookNode) -> str:

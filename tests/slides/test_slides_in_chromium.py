@@ -9,6 +9,7 @@ from .conftest import DECKS, ROOT, slides_of
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 TEX = re.compile(r"\$[^$\n]+\$|\$\$")
 LOCAL = ("file:", "data:", "blob:", "about:")
+TALLER = 8  # px a slide may exceed the slide area by (rounding, a descender) before it needs scrolling
 # What the current slide shows: its formulas (MathJax 2 keeps each one's TeX in a script beside it), the
 # ones it drew, its pictures, and whether each has loaded.
 CURRENT_SLIDE = """() => {
@@ -19,6 +20,7 @@ CURRENT_SLIDE = """() => {
         errors: slide.querySelectorAll(".MathJax_Error, .mjx-merror").length,
         images: Array.from(slide.querySelectorAll("img")).map(image => image.complete && image.naturalWidth > 0),
         indices: Reveal.getIndices(),
+        height: slide.scrollHeight,
     };
 }"""
 
@@ -76,13 +78,14 @@ class Deck:
 
 
 @pytest.mark.parametrize("name", DECKS)
-def test_a_deck_steps_through_every_slide_with_its_formulas_typeset_and_its_figures_shown(browser, slides_dir, notebooks, name):
+def test_a_deck_steps_through_every_slide_with_its_formulas_typeset_its_figures_shown_and_nothing_to_scroll(browser, slides_dir, notebooks, name):
     notebook = notebooks[name]
     planned = slides_of(notebook)
     deck = Deck(browser, slides_dir / f"{name}.slides.html")
     try:
         assert deck.page.evaluate("() => Reveal.getTotalSlides()") == len(planned)
-        shot = None
+        area = deck.page.evaluate("() => Reveal.getConfig().height")
+        shot, too_tall = None, []
         for number, cells in enumerate(planned, start=1):
             if number > 1:
                 assert deck.next_slide(), f"{name}: the deck ended after {number - 1} of {len(planned)} slides"
@@ -94,6 +97,8 @@ def test_a_deck_steps_through_every_slide_with_its_formulas_typeset_and_its_figu
             if shows(notebook, cells, "image"):
                 assert slide["images"], f"{where}: a figure in the notebook, none on the slide"
             assert all(slide["images"]), f"{where}: a picture that did not load"
+            if slide["height"] > area + TALLER:
+                too_tall.append(f"{where}: {slide['height']} px tall, the slide area {area} px")
             if shot is None and slide["images"] and slide["tex"]:
                 shot = number
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -102,5 +107,6 @@ def test_a_deck_steps_through_every_slide_with_its_formulas_typeset_and_its_figu
         if shot is None:  # no slide with both: the last one, the recap
             deck.page.screenshot(path=SCREENSHOTS / f"slides-{name}.png")
         assert not deck.problems, "\n".join(deck.problems)
+        assert not too_tall, "slides that scroll:\n" + "\n".join(too_tall)
     finally:
         deck.close()
