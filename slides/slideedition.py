@@ -3,7 +3,10 @@
 - ``SlideStills``, an nbconvert preprocessor (slides/nbconvert_config.py names it): each live
   widget's output becomes a still read from its saved state (tools/widget_stills.py, shared with
   the book), and the saved state leaves the notebook, so a deck loads no widget JavaScript; code
-  cells show their outputs only, except the live demo's (tag ``live-demo``), whose code is shown.
+  cells show their outputs only, except the live demo's (tag ``live-demo``), whose first lines are
+  shown; a cell with a figure shows the figure without the text it printed; a reveal ("What the run
+  shows") is open; ``\\texttt{a\\_b}`` becomes ``\\mathtt{a\\_b}`` (MathJax 2 draws the backslash
+  otherwise); a closing sentence that introduces code no slide shows (``In numpy:``) is dropped.
 - ``python slides/slideedition.py build/slides NOTEBOOK ...`` writes build/slides/index.html, the
   list of the decks.
 

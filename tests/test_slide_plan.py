@@ -127,3 +127,37 @@ def test_jupyterlab_rise_the_live_slideshow_is_installed_at_the_locked_version()
     assert importlib.metadata.version("jupyterlab-rise") == pins["jupyterlab-rise"]
     extension = pathlib.Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-rise" / "package.json"
     assert json.loads(extension.read_text())["version"] == pins["jupyterlab-rise"], "JupyterLab would not find RISE"
+
+
+# What slides/slideedition.py changes in a cell for the decks (the notebooks keep their cells as they are).
+sys.path.insert(0, str(ROOT / "slides"))
+import slideedition  # noqa: E402
+
+
+def test_a_reveal_is_open_on_a_slide_and_texttt_with_underscores_becomes_mathtt():
+    shown = slideedition.for_a_slide("<details>\n<summary><b>What the run shows</b></summary>\n\n"
+                                     r"$\texttt{max\_steps}$ and $\texttt{lr}$")
+    assert shown.startswith("<details open>\n<summary><b>What the run shows</b></summary>")
+    assert r"$\mathtt{max\_steps}$ and $\texttt{lr}$" in shown
+    solution = "<details>\n<summary><b>Solution</b> (try first)</summary>\n\nx\n</details>"
+    assert slideedition.for_a_slide(solution) == solution
+
+
+def test_a_closing_sentence_that_introduces_code_off_the_deck_is_dropped_and_nothing_else():
+    text = "## The formula\n\nThe symbols are as in [notebook 03](03_linear.ipynb). In numpy, checked against lrlib:"
+    assert slideedition.for_a_slide(text, introduces_hidden_code=True) == "## The formula\n\nThe symbols are as in [notebook 03](03_linear.ipynb)."
+    assert slideedition.for_a_slide(text) == text
+    alone = "A warmup sets the lr to 0 before your loop runs:"
+    assert slideedition.for_a_slide(alone, introduces_hidden_code=True) == "A warmup sets the lr to 0 before your loop runs."
+
+
+def test_a_demo_shows_its_first_lines_of_code_and_says_how_many_more_the_notebook_holds():
+    assert slideedition.first_lines("lrlib.explore(name='cosine')") == "lrlib.explore(name='cosine')"
+    shown = slideedition.first_lines("import a\n\nb = 1\nc = 2\nd = 3").splitlines()
+    assert shown == ["import a", "b = 1", "# … 3 more lines: run the cell in the notebook"]
+
+
+def test_widget_notes_send_the_demo_to_the_notebook_and_the_index_promises_no_speaker_view():
+    for note in (slideedition.WIDGET_NOTE, slideedition.WIDGET_NOTE_CONTROLS_ONLY):
+        assert "RISE" not in note and "notebook itself" in note
+    assert "speaker" not in slideedition.index_page([("01_why_warmup.slides.html", "01 · Why warm up?")])
