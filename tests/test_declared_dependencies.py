@@ -31,7 +31,7 @@ def test_every_package_the_tests_import_is_declared_in_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = {normal(re.match(r"[A-Za-z0-9._-]+", line).group(0))
                 for group in [project["dependencies"], *project["optional-dependencies"].values()] for line in group}
-    ours = {path.stem for folder in ("tests", "tools", "book") for path in (ROOT / folder).rglob("*.py")} | {"lrlib"}
+    ours = {path.stem for folder in ("tests", "tools", "book", "slides") for path in (ROOT / folder).rglob("*.py")} | {"lrlib"}
     third_party = imported_top_level_names(ROOT / "tests") - set(sys.stdlib_module_names) - ours
     assert {"pytest", "torch"} <= third_party  # the walk over tests/ found their imports
     distributions = packages_distributions()
