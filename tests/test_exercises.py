@@ -119,6 +119,17 @@ def test_what_a_prediction_s_run_shows_is_said_collapsed_or_under_a_new_heading(
         f"before the learner commits; collapse it in <details> or start a new section: {text[:80]!r}")
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_cell_that_waits_for_a_prediction_but_is_not_its_reveal_keeps_its_source_folded(path):
+    """Such a cell asserts and prints what the run shows, so its source states the answer: in JupyterLab it
+    stays folded (``jupyter.source_hidden``, one click to open), like a solution."""
+    for index, cell in enumerate(READ[path].cells):
+        if cell.cell_type == "code" and "course.predicted(" in cell.source and "reveal" not in instructor_copy.tags(cell):
+            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, (
+                f"{path.name} cell {index} waits for a prediction and states its findings: fold its source "
+                "(cell metadata jupyter.source_hidden = true)")
+
+
 def _cell(kind, source, *tags):
     make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
     return make(source, metadata={"tags": list(tags)})
