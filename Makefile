@@ -40,6 +40,9 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 TORCH_FROM = $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 # make lock runs pip-compile (pip-tools) from a venv of its own
 PIP_TOOLS := .cache/pip-tools
+# $(MAKE) $(SIDE_BY_SIDE) a b: two targets at once, on both cores, each one's output printed whole when it
+# ends (-k: both run to the end)
+SIDE_BY_SIDE := --no-print-directory -k -j 2 --output-sync=target
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
@@ -158,7 +161,7 @@ notebooks-two-threads: $(INSTALLED)
 transformers-range: $(INSTALLED)
 	@test -n "$(TRANSFORMERS_LOWEST)" || { echo "no transformers>=X in pyproject.toml"; exit 1; }
 	@test -n "$(TRANSFORMERS_NEWEST)" || { echo "no transformers-newest-tested = \"X.Y.Z\" in pyproject.toml's [tool.lrlib]"; exit 1; }
-	$(MAKE) --no-print-directory -k -j 2 --output-sync=target transformers-at-$(TRANSFORMERS_LOWEST) transformers-at-$(TRANSFORMERS_NEWEST)
+	$(MAKE) $(SIDE_BY_SIDE) transformers-at-$(TRANSFORMERS_LOWEST) transformers-at-$(TRANSFORMERS_NEWEST)
 
 # make transformers-at-5.4.0: the conformance tests against that release (tools/transformers_at.py installs it beside .venv)
 transformers-at-%: $(INSTALLED)
@@ -327,7 +330,7 @@ slides-test: slides $(CHROMIUM)
 ## make editions-test: make book-test and make slides-test side by side, each output shown whole when it ends
 # Each is a single-threaded build and then one Chromium: side by side, they keep both cores busy.
 editions-test:
-	$(MAKE) --no-print-directory -k -j 2 --output-sync=target book-test slides-test
+	$(MAKE) $(SIDE_BY_SIDE) book-test slides-test
 
 ## make clean: remove the environment and everything generated
 clean:

@@ -92,8 +92,8 @@ def first_lines(source: str, count: int = DEMO_LINES) -> str:
     lines = source.rstrip().splitlines()
     if len(lines) <= count:
         return source
-    shown = [line for line in lines if line.strip()][:count - 1]
-    return "\n".join(shown + [f"# … {len(lines) - len(shown)} more lines: run the cell in the notebook"])
+    kept = [line for line in lines if line.strip()][:count - 1]
+    return "\n".join(kept + [f"# … {len(lines) - len(kept)} more lines: run the cell in the notebook"])
 
 
 def deck_title(notebook: nbformat.NotebookNode) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -22,3 +24,14 @@ def launched():
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def for_make_target(target: str):
+    """``launched()`` for a session fixture: fails, naming ``make target`` (which installs Chromium), when
+    Chromium is missing."""
+    pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: make {target} installs it (apt-get install chromium)")
+    with launched() as browser:
+        yield browser

@@ -1,5 +1,5 @@
-"""Helpers the tests share: a small optimizer with two param groups, a stepping loop, and how many
-examples a costly property test draws."""
+"""Helpers the tests share: a small optimizer with two param groups, a stepping loop, an accelerate loop
+with gradient accumulation, and how many examples a costly property test draws."""
 
 import os
 
@@ -29,3 +29,18 @@ def stepped_lrs(scheduler, optimizer, num_steps):
         optimizer.step()
         scheduler.step()
     return rows
+
+
+def train_accumulating(accelerator, model, optimizer, scheduler, loader) -> int:
+    """One pass over ``loader`` under ``accelerator.accumulate``, calling ``optimizer.step()`` and
+    ``scheduler.step()`` on every batch as a training loop does; the optimizer steps that were taken
+    (the batches whose gradients were synced)."""
+    optimizer_steps = 0
+    for inputs in loader:
+        with accelerator.accumulate(model):
+            accelerator.backward(model(inputs).sum())
+            optimizer_steps += accelerator.sync_gradients
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+    return optimizer_steps

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM, launched
+from chromium import for_make_target
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,8 +105,5 @@ def http_root(book):
 
 @pytest.fixture(scope="session")
 def browser():
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: make book-test installs it (apt-get install chromium)")
-    with launched() as chromium:
+    with for_make_target("book-test") as chromium:
         yield chromium

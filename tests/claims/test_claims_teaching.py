@@ -3,6 +3,7 @@
 import math
 
 import torch
+from support import train_accumulating
 from torch import nn
 
 
@@ -20,14 +21,7 @@ def test_under_accelerate_accumulation_a_prepared_scheduler_moves_only_on_the_ba
         scheduler = get_scheduler("linear", optimizer, num_warmup_steps=0, num_training_steps=100)
         loader = torch.utils.data.DataLoader(torch.randn(batches, 2), batch_size=1)
         model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
-        optimizer_steps = 0
-        for inputs in loader:
-            with accelerator.accumulate(model):
-                accelerator.backward(model(inputs).sum())
-                optimizer_steps += accelerator.sync_gradients
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
+        optimizer_steps = train_accumulating(accelerator, model, optimizer, scheduler, loader)
         # one process: one schedule step per optimizer step, the last, partial window included
         assert optimizer_steps == math.ceil(batches / accumulation) == scheduler.scheduler.last_epoch == 3
     finally:

@@ -26,6 +26,8 @@ def worker(results_dir):
     from accelerate.scheduler import AcceleratedScheduler
     from torch import nn
 
+    from support import train_accumulating
+
     from lrlib.scheduler import get_scheduler
 
     accelerator = Accelerator(cpu=True, gradient_accumulation_steps=ACCUMULATION)
@@ -41,14 +43,7 @@ def worker(results_dir):
             scheduler = accelerator.prepare(scheduler)
         else:
             scheduler = AcceleratedScheduler(scheduler, optimizer, step_with_optimizer=False)
-        optimizer_steps = 0
-        for inputs in loader:
-            with accelerator.accumulate(model):
-                accelerator.backward(model(inputs).sum())
-                optimizer_steps += accelerator.sync_gradients
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad()
+        optimizer_steps = train_accumulating(accelerator, model, optimizer, scheduler, loader)
         results[label] = {"batches": len(loader), "optimizer_steps": optimizer_steps,
                           "schedule_steps": scheduler.scheduler.last_epoch}
     path = pathlib.Path(results_dir) / f"rank{accelerator.process_index}.json"

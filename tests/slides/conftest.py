@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from chromium import CHROMIUM, launched
+from chromium import for_make_target
 
 ROOT = Path(__file__).resolve().parents[2]
 DECKS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if 1 <= int(path.name[:2]) <= 12)
@@ -43,10 +43,7 @@ def notebooks() -> dict[str, nbformat.NotebookNode]:
 
 @pytest.fixture(scope="session")
 def browser():
-    pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: make slides-test installs it (apt-get install chromium)")
-    with launched() as chromium:
+    with for_make_target("slides-test") as chromium:
         yield chromium
 
 
